@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Set up everything the station needs, then run one task.
+#
+#   packaging/bootstrap.sh run          launch the station app (embedded immudb, demo data)
+#   packaging/bootstrap.sh test         run the whole test suite against immudb 1.9.6 and 1.11.1
+#   packaging/bootstrap.sh conformance  run Django's own test suite against the backend
+#   packaging/bootstrap.sh bench        run the benchmark suite
+#
+# Idempotent: an existing venv, installed dependencies and cached immudb
+# builds are reused.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+cd "$ROOT"
+
+SYSTEM_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+                 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+                 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 xvfb)
+
+install_system_packages() {
+    local missing=()
+    for pkg in "${SYSTEM_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    echo "Installing system packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_python_env() {
+    command -v python3 >/dev/null || { echo "Python 3.11 or newer is needed: apt-get install python3 python3-venv" >&2; exit 1; }
+    [ -x "$PY" ] || python3 -m venv "$VENV"
+    local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        "$PY" -m pip install -q --upgrade pip
+        "$PY" -m pip install -q -e ".[test]"
+        touch "$stamp"
+    fi
+}
+
+build_immudb() {
+    "$PY" packaging/immudb/build.py "$@"
+}
+
+task="${1:-}"
+shift || true
+case "$task" in
+    run)
+        install_system_packages
+        install_python_env
+        build_immudb 1.11.1
+        if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+            echo "No display found: the station opens on a virtual screen (xvfb-run)."
+            exec xvfb-run -a "$VENV/bin/station-app" --demo "$@"
+        fi
+        exec "$VENV/bin/station-app" --demo "$@"
+        ;;
+    test)
+        install_system_packages
+        install_python_env
+        build_immudb 1.9.6 1.11.1
+        export QT_QPA_PLATFORM=offscreen
+        exec "$PY" -m pytest "$@"
+        ;;
+    conformance)
+        install_python_env
+        build_immudb 1.9.6 1.11.1
+        exec "$PY" tests/conformance/run.py "$@"
+        ;;
+    bench)
+        install_system_packages postgresql
+        install_python_env
+        build_immudb 1.11.1
+        export QT_QPA_PLATFORM=offscreen
+        exec "$PY" -m tests.benchmarks "$@"
+        ;;
+    *)
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        exit 2
+        ;;
+esac

@@ -1,0 +1,49 @@
+"""Session fixtures: real immudb servers of both pinned versions.
+
+Each server starts once per test session and is always stopped. Tests that
+use ``immudb_server`` run once per pinned version; ``IMMUDB_VERSIONS``
+(comma-separated) narrows that, e.g. ``IMMUDB_VERSIONS=1.11.1``.
+"""
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+# Keep the user's real configuration and trusted state out of the tests.
+_home = tempfile.mkdtemp(prefix="station-tests-")
+os.environ["XDG_CONFIG_HOME"] = str(Path(_home) / "config")
+os.environ["XDG_DATA_HOME"] = str(Path(_home) / "data")
+
+from immudb_backend.server import PINNED_VERSIONS, ImmudbServer  # noqa: E402
+
+VERSIONS = [v for v in os.environ.get("IMMUDB_VERSIONS", ",".join(PINNED_VERSIONS)).split(",") if v]
+
+
+@pytest.fixture(scope="session", params=VERSIONS, ids=lambda v: f"immudb-{v}")
+def immudb_server(request):
+    server = ImmudbServer(version=request.param)
+    server.start()
+    yield server
+    server.stop()
+
+
+def connect(server, database="defaultdb"):
+    """A logged-in immudb-py client on ``database``."""
+    from immudb import ImmudbClient
+
+    client = ImmudbClient(server.address)
+    client.login("immudb", "immudb", database=database.encode())
+    return client
+
+
+@pytest.fixture
+def immudb_database(immudb_server):
+    """A fresh, empty immudb database on the session's server; its name."""
+    name = "t" + uuid.uuid4().hex[:12]
+    client = connect(immudb_server)
+    client.createDatabaseV2(name, settings=None, ifNotExists=False)
+    client.logout()
+    return name
