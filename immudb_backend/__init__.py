@@ -1,0 +1,1 @@
+"""A Django database backend for immudb, the immutable database."""

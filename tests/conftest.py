@@ -47,3 +47,39 @@ def immudb_database(immudb_server):
     client.createDatabaseV2(name, settings=None, ifNotExists=False)
     client.logout()
     return name
+
+
+def pytest_configure(config):
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            USE_TZ=True,
+            TIME_ZONE="Europe/Berlin",
+            INSTALLED_APPS=[
+                "django.contrib.contenttypes",
+                "django.contrib.auth",
+                "station_app.custody",
+                "tests.backend",
+            ],
+            DATABASES={"default": {"ENGINE": "immudb_backend", "NAME": "defaultdb"}},
+            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        )
+        django.setup()
+
+
+@pytest.fixture
+def django_db(immudb_server, immudb_database):
+    """Django's default connection on a fresh, migrated immudb database."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections.close_all()
+    connections.settings["default"].update(
+        HOST=immudb_server.host, PORT=immudb_server.port, NAME=immudb_database
+    )
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    yield connections["default"]
+    connections.close_all()

@@ -1,0 +1,136 @@
+"""Django database backend for immudb."""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.asyncio import async_unsafe
+from django.utils.functional import cached_property
+
+from . import dbapi as Database
+from .client import DatabaseClient
+from .creation import DatabaseCreation
+from .features import DatabaseFeatures
+from .introspection import DatabaseIntrospection
+from .lookups import register as register_lookups
+from .operations import DatabaseOperations
+from .schema import DatabaseSchemaEditor
+from .validation import DatabaseValidation
+
+
+register_lookups()
+
+
+class DatabaseWrapper(BaseDatabaseWrapper):
+    vendor = "immudb"
+    display_name = "immudb"
+
+    # CharField max_length counts characters; immudb's VARCHAR[n] counts
+    # UTF-8 bytes, so room is made for four bytes a character. Indexed
+    # columns are capped by the server's key length (see schema.py).
+    data_types = {
+        "AutoField": "INTEGER AUTO_INCREMENT",
+        "BigAutoField": "INTEGER AUTO_INCREMENT",
+        "SmallAutoField": "INTEGER AUTO_INCREMENT",
+        "BinaryField": "BLOB",
+        "BooleanField": "BOOLEAN",
+        "CharField": "VARCHAR[%(max_length)s]",
+        "DateField": "VARCHAR[10]",
+        "DateTimeField": "TIMESTAMP",
+        "DecimalField": "INTEGER",
+        "DurationField": "INTEGER",
+        "FileField": "VARCHAR[%(max_length)s]",
+        "FilePathField": "VARCHAR[%(max_length)s]",
+        "FloatField": "FLOAT",
+        "IntegerField": "INTEGER",
+        "BigIntegerField": "INTEGER",
+        "IPAddressField": "VARCHAR[15]",
+        "GenericIPAddressField": "VARCHAR[39]",
+        "JSONField": "JSON",
+        "OneToOneField": "INTEGER",
+        "PositiveBigIntegerField": "INTEGER",
+        "PositiveIntegerField": "INTEGER",
+        "PositiveSmallIntegerField": "INTEGER",
+        "SlugField": "VARCHAR[%(max_length)s]",
+        "SmallIntegerField": "INTEGER",
+        "TextField": "VARCHAR",
+        "TimeField": "VARCHAR[15]",
+        "UUIDField": "UUID",
+    }
+    data_types_suffix = {}
+    operators = {
+        "exact": "= %s",
+        "iexact": "LIKE %s",
+        "contains": "LIKE %s",
+        "icontains": "LIKE %s",
+        "regex": "LIKE %s",
+        "iregex": "LIKE %s",
+        "gt": "> %s",
+        "gte": ">= %s",
+        "lt": "< %s",
+        "lte": "<= %s",
+        "startswith": "LIKE %s",
+        "endswith": "LIKE %s",
+        "istartswith": "LIKE %s",
+        "iendswith": "LIKE %s",
+    }
+    pattern_esc = None
+    pattern_ops = {}
+
+    Database = Database
+    SchemaEditorClass = DatabaseSchemaEditor
+    client_class = DatabaseClient
+    creation_class = DatabaseCreation
+    features_class = DatabaseFeatures
+    introspection_class = DatabaseIntrospection
+    ops_class = DatabaseOperations
+    validation_class = DatabaseValidation
+
+    def get_connection_params(self):
+        settings = self.settings_dict
+        options = settings.get("OPTIONS", {})
+        if not settings["NAME"]:
+            raise ImproperlyConfigured("settings.DATABASES is missing NAME, the immudb database to use.")
+        return {
+            "host": settings["HOST"] or "localhost",
+            "port": int(settings["PORT"] or 3322),
+            "user": settings["USER"] or "immudb",
+            "password": settings["PASSWORD"] or "immudb",
+            "database": settings["NAME"],
+            "timeout": float(options.get("timeout", 30.0)),
+        }
+
+    @async_unsafe
+    def get_new_connection(self, conn_params):
+        return Database.connect(**conn_params)
+
+    def init_connection_state(self):
+        pass
+
+    @async_unsafe
+    def create_cursor(self, name=None):
+        return self.connection.cursor()
+
+    def _set_autocommit(self, autocommit):
+        self.connection.autocommit = autocommit
+
+    def _close(self):
+        if self.connection is not None:
+            with self.wrap_database_errors:
+                self.connection.close()
+
+    def is_usable(self):
+        try:
+            self.connection.ping()
+        except Database.Error:
+            return False
+        return True
+
+    @cached_property
+    def server_version(self):
+        """The server's (major, minor, patch), read once per connection."""
+        self.ensure_connection()
+        return self.connection.server_version
+
+    def close(self):
+        super().close()
+        self.__dict__.pop("server_version", None)
+        self.features.forget_server_version()

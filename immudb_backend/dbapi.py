@@ -1,0 +1,359 @@
+"""A DB-API 2.0 style driver over immudb-py's gRPC stubs.
+
+immudb-py 1.5.0's own SQL helpers cannot send float, UUID, Decimal or date
+parameters and crash when reading FLOAT columns, so this module encodes and
+decodes ``SQLValue`` itself and calls the gRPC stub directly. Sessions carry
+interactive transactions (``NewTx``/``Commit``/``Rollback``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import time
+import uuid
+
+import grpc
+from google.protobuf import empty_pb2
+from immudb import ImmudbClient
+from immudb.grpc import schema_pb2
+
+apilevel = "2.0"
+threadsafety = 1
+paramstyle = "pyformat"
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# immudb drops sessions idle for about two minutes; refresh well before.
+KEEPALIVE_AFTER = 30.0
+
+
+class Warning(Exception):  # noqa: A001 - the DB-API name
+    pass
+
+
+class Error(Exception):
+    pass
+
+
+class InterfaceError(Error):
+    pass
+
+
+class DatabaseError(Error):
+    pass
+
+
+class DataError(DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError):
+    pass
+
+
+class IntegrityError(DatabaseError):
+    pass
+
+
+class InternalError(DatabaseError):
+    pass
+
+
+class ProgrammingError(DatabaseError):
+    pass
+
+
+class NotSupportedError(DatabaseError):
+    pass
+
+
+class TxReadConflict(OperationalError):
+    """Another transaction changed data this one read; retry the whole transaction."""
+
+
+def encode_value(value) -> schema_pb2.SQLValue:
+    if value is None:
+        return schema_pb2.SQLValue(null=True)
+    if isinstance(value, bool):
+        return schema_pb2.SQLValue(b=value)
+    if isinstance(value, int):
+        return schema_pb2.SQLValue(n=value)
+    if isinstance(value, float):
+        return schema_pb2.SQLValue(f=value)
+    if isinstance(value, str):
+        return schema_pb2.SQLValue(s=value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return schema_pb2.SQLValue(bs=bytes(value))
+    if isinstance(value, datetime.datetime):
+        # A naive datetime is wall-clock time stored as UTC, never local time.
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return schema_pb2.SQLValue(ts=(value - EPOCH) // datetime.timedelta(microseconds=1))
+    if isinstance(value, (datetime.date, datetime.time)):
+        return schema_pb2.SQLValue(s=value.isoformat())
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return schema_pb2.SQLValue(s=str(value))
+    raise NotSupportedError(f"immudb cannot store a {type(value).__name__} parameter: {value!r}")
+
+
+def decode_value(value: schema_pb2.SQLValue):
+    kind = value.WhichOneof("value")
+    if kind is None or kind == "null":
+        return None
+    if kind == "ts":
+        return EPOCH + datetime.timedelta(microseconds=value.ts)
+    return getattr(value, kind)
+
+
+def translate_rpc_error(error: grpc.RpcError, address: str, sql: str = "") -> Error:
+    """A DB-API exception for a gRPC failure, naming the server and statement."""
+    code = error.code() if hasattr(error, "code") else None
+    detail = error.details() if hasattr(error, "details") else str(error)
+    where = f" (server {address}" + (f"; statement: {sql[:300]}" if sql else "") + ")"
+    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        return OperationalError(f"immudb server {address} is unreachable: {detail}")
+    lowered = (detail or "").lower()
+    if "tx read conflict" in lowered:
+        return TxReadConflict(f"{detail}: another transaction changed the same data; retry{where}")
+    if "already exists" in lowered or "duplicate" in lowered:
+        return IntegrityError(detail + where)
+    if "not null" in lowered or "can not be null" in lowered or "is null" in lowered:
+        return IntegrityError(detail + where)
+    if "invalid user name or password" in lowered or code == grpc.StatusCode.UNAUTHENTICATED:
+        return OperationalError(f"immudb server {address} refused the login: {detail}")
+    if "session" in lowered and ("not found" in lowered or "expired" in lowered):
+        return OperationalError(f"immudb session ended: {detail}{where}")
+    if "exceed" in lowered or "invalid value" in lowered or "max length" in lowered:
+        return DataError(detail + where)
+    if "not supported" in lowered or "unsupported" in lowered:
+        return NotSupportedError(detail + where)
+    return ProgrammingError(detail + where)
+
+
+class Connection:
+    """One immudb session on one database; autocommit unless a transaction is open."""
+
+    def __init__(self, host, port, user, password, database, timeout=30.0):
+        self.address = f"{host}:{port}"
+        self.database = database
+        self.timeout = timeout
+        self.client = ImmudbClient(self.address)
+        self._credentials = (user, password, database)
+        self.transaction_id: str | None = None
+        # With autocommit off, the next statement opens a transaction (DB-API).
+        self.autocommit = True
+        self._last_used = 0.0
+        self._open_session()
+        info = self._call(self.client._stub.ServerInfo, schema_pb2.ServerInfoRequest())
+        self.server_version_string = info.version
+        self.server_version = tuple(int(p) for p in info.version.split(".")[:3] if p.isdigit())
+
+    def _open_session(self):
+        user, password, database = self._credentials
+        try:
+            self.client.openSession(user, password, database.encode())
+        except grpc.RpcError as e:
+            raise translate_rpc_error(e, self.address) from e
+        self._last_used = time.monotonic()
+
+    def _metadata(self):
+        return [("transactionid", self.transaction_id)] if self.transaction_id else None
+
+    def _call(self, method, request, sql="", stream=False):
+        self._keep_alive()
+        try:
+            response = method(request, metadata=self._metadata(), timeout=self.timeout)
+            if stream:
+                response = list(response)
+        except grpc.RpcError as e:
+            raise translate_rpc_error(e, self.address, sql) from e
+        self._last_used = time.monotonic()
+        return response
+
+    def _keep_alive(self):
+        if time.monotonic() - self._last_used < KEEPALIVE_AFTER:
+            return
+        try:
+            self.client._stub.KeepAlive(empty_pb2.Empty(), timeout=self.timeout)
+        except grpc.RpcError as e:
+            if self.transaction_id:
+                self.transaction_id = None
+                raise OperationalError(
+                    f"The immudb session on {self.address} expired during a transaction, "
+                    "which was rolled back; retry it."
+                ) from e
+            self.client._resetStub()
+            self._open_session()
+
+    # Transactions -------------------------------------------------------
+    def begin(self):
+        if self.transaction_id is None:
+            response = self._call(
+                self.client._stub.NewTx, schema_pb2.NewTxRequest(mode=schema_pb2.TxMode.ReadWrite)
+            )
+            self.transaction_id = response.transactionID
+
+    def commit(self):
+        if self.transaction_id is None:
+            return None
+        try:
+            return self._call(self.client._stub.Commit, empty_pb2.Empty())
+        finally:
+            self.transaction_id = None
+
+    def rollback(self):
+        if self.transaction_id is None:
+            return
+        try:
+            self._call(self.client._stub.Rollback, empty_pb2.Empty())
+        except DatabaseError:
+            pass  # a failed statement already ended the transaction on the server
+        finally:
+            self.transaction_id = None
+
+    # SQL ----------------------------------------------------------------
+    def _begin_if_needed(self):
+        if not self.autocommit and self.transaction_id is None:
+            self.begin()
+
+    def exec(self, sql, params=()):
+        self._begin_if_needed()
+        request = schema_pb2.SQLExecRequest(sql=sql, params=_named(params))
+        method = self.client._stub.TxSQLExec if self.transaction_id else self.client._stub.SQLExec
+        return self._call(method, request, sql)
+
+    def query(self, sql, params=()):
+        self._begin_if_needed()
+        request = schema_pb2.SQLQueryRequest(sql=sql, params=_named(params))
+        if self.transaction_id:
+            chunks = self._call(self.client._stub.TxSQLQuery, request, sql, stream=True)
+        elif _writes(sql):
+            # INSERT ... RETURNING is a query that writes: the server runs it
+            # only inside a read-write transaction.
+            self.begin()
+            try:
+                chunks = self._call(self.client._stub.TxSQLQuery, request, sql, stream=True)
+                self.commit()
+            finally:
+                self.rollback()
+        else:
+            chunks = self._call(self.client._stub.SQLQuery, request, sql, stream=True)
+        columns, rows = [], []
+        for chunk in chunks:
+            if not columns:
+                columns = [(c.name, c.type) for c in chunk.columns]
+            rows.extend(tuple(decode_value(v) for v in row.values) for row in chunk.rows)
+        return columns, rows
+
+    def cursor(self):
+        return Cursor(self)
+
+    def ping(self):
+        self._call(self.client._stub.Health, empty_pb2.Empty())
+
+    def close(self):
+        if self.transaction_id:
+            self.rollback()
+        try:
+            self.client._stub.CloseSession(empty_pb2.Empty(), timeout=5)
+        except grpc.RpcError:
+            pass  # an expired session is closed already
+        self.client.channel.close()
+
+
+def _named(params):
+    return [schema_pb2.NamedParam(name=f"p{i}", value=encode_value(v)) for i, v in enumerate(params)]
+
+
+class Cursor:
+    arraysize = 1
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+        self._rows: list = []
+        self._position = 0
+
+    def execute(self, sql, params=None):
+        params = tuple(params or ())
+        if params:
+            sql = sql % tuple(f"@p{i}" for i in range(len(params)))
+        if _is_query(sql):
+            columns, self._rows = self.connection.query(sql, params)
+            self._position = 0
+            self.description = [(_column_name(name), kind, None, None, None, None, True) for name, kind in columns]
+            self.rowcount = len(self._rows)
+        else:
+            self._run_statement(sql, params)
+        return self
+
+    def _run_statement(self, sql, params):
+        result = self.connection.exec(sql, params)
+        self.description = None
+        self._rows, self._position = [], 0
+        self.lastrowid = None
+        # Inside a transaction the server reports nothing until commit.
+        txs = getattr(result, "txs", ())
+        self.rowcount = sum(tx.updatedRows for tx in txs) if txs else -1
+        for tx in txs:
+            for pk in tx.lastInsertedPKs.values():
+                self.lastrowid = decode_value(pk)
+
+    def executemany(self, sql, param_list):
+        for params in param_list:
+            self.execute(sql, params)
+
+    def fetchone(self):
+        if self._position >= len(self._rows):
+            return None
+        row = self._rows[self._position]
+        self._position += 1
+        return row
+
+    def fetchmany(self, size=None):
+        size = size or self.arraysize
+        rows = self._rows[self._position : self._position + size]
+        self._position += len(rows)
+        return rows
+
+    def fetchall(self):
+        rows = self._rows[self._position :]
+        self._position = len(self._rows)
+        return rows
+
+    def __iter__(self):
+        while (row := self.fetchone()) is not None:
+            yield row
+
+    def close(self):
+        self._rows = []
+
+    def setinputsizes(self, sizes):
+        pass
+
+    def setoutputsize(self, size, column=None):
+        pass
+
+
+def _first_word(sql: str) -> str:
+    return sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+
+
+def _is_query(sql: str) -> bool:
+    return _first_word(sql) in ("SELECT", "WITH", "(") or " RETURNING " in sql.upper()
+
+
+def _writes(sql: str) -> bool:
+    return _first_word(sql) in ("INSERT", "UPSERT", "UPDATE", "DELETE")
+
+
+def _column_name(name: str) -> str:
+    """``(table.column)`` as immudb names result columns, reduced to ``column``."""
+    name = name.strip("()")
+    return name.rsplit(".", 1)[-1]
+
+
+def connect(host="localhost", port=3322, user="immudb", password="immudb", database="defaultdb", timeout=30.0):
+    return Connection(host, port, user, password, database, timeout)

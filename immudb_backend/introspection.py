@@ -1,0 +1,71 @@
+from django.db.backends.base.introspection import BaseDatabaseIntrospection, FieldInfo, TableInfo
+
+# immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,
+# auto_increment, indexed, primary, unique.
+
+
+class DatabaseIntrospection(BaseDatabaseIntrospection):
+    data_types_reverse = {
+        "INTEGER": "IntegerField",
+        "BOOLEAN": "BooleanField",
+        "VARCHAR": "CharField",
+        "BLOB": "BinaryField",
+        "TIMESTAMP": "DateTimeField",
+        "FLOAT": "FloatField",
+        "UUID": "UUIDField",
+        "JSON": "JSONField",
+    }
+
+    def get_field_type(self, data_type, description):
+        field_type = super().get_field_type(data_type, description)
+        if description.is_autofield:
+            return "AutoField"
+        if field_type == "CharField" and not description.display_size:
+            return "TextField"
+        return field_type
+
+    def get_table_list(self, cursor):
+        cursor.execute("SELECT name FROM TABLES()")
+        return [TableInfo(row[0], "t") for row in cursor.fetchall()]
+
+    def _columns(self, cursor, table_name):
+        cursor.execute("SELECT * FROM COLUMNS(%s)", [table_name])
+        return cursor.fetchall()
+
+    def get_table_description(self, cursor, table_name):
+        description = []
+        for _, name, kind, max_length, nullable, auto_increment, *_ in self._columns(cursor, table_name):
+            size = max_length if kind == "VARCHAR" and max_length else None
+            description.append(
+                FieldInfo(name, kind, size, size, None, None, nullable, None, None, None, auto_increment, None)
+            )
+        return description
+
+    def get_sequences(self, cursor, table_name, table_fields=()):
+        for _, name, _, _, _, auto_increment, *_ in self._columns(cursor, table_name):
+            if auto_increment:
+                return [{"table": table_name, "column": name}]
+        return []
+
+    def get_primary_key_columns(self, cursor, table_name):
+        return [row[1] for row in self._columns(cursor, table_name) if row[7]]
+
+    def get_relations(self, cursor, table_name):
+        return {}
+
+    def get_constraints(self, cursor, table_name):
+        cursor.execute("SELECT * FROM INDEXES(%s)", [table_name])
+        constraints = {}
+        for _, name, unique, primary in cursor.fetchall():
+            columns = name[name.index("(") + 1 : -1].split(",")
+            constraints[name] = {
+                "columns": columns,
+                "primary_key": primary,
+                "unique": unique,
+                "foreign_key": None,
+                "check": False,
+                "index": not primary,
+                "type": "idx",
+                "orders": [],
+            }
+        return constraints

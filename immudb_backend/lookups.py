@@ -1,0 +1,90 @@
+"""Lookups whose SQL differs between immudb versions.
+
+immudb 1.9 reads LIKE's right side as an unanchored Go regular expression;
+1.11 reads it as SQL LIKE (with ILIKE). Subqueries inside WHERE arrive only
+in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
+"""
+
+from django.core.exceptions import EmptyResultSet
+from django.db import NotSupportedError
+from django.db.models import lookups
+from django.db.models.sql.constants import MULTI
+
+GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
+LIKE_SPECIALS = set("\\%_")
+
+
+def regex_escape(text):
+    return "".join("\\" + c if c in GO_REGEX_SPECIALS else c for c in text)
+
+
+def like_escape(text):
+    return "".join("\\" + c if c in LIKE_SPECIALS else c for c in text)
+
+
+# lookup name -> (regex form for 1.9, LIKE form for 1.11, case-insensitive)
+PATTERNS = {
+    "iexact": ("^{}$", "{}", True),
+    "contains": ("{}", "%{}%", False),
+    "icontains": ("{}", "%{}%", True),
+    "startswith": ("^{}", "{}%", False),
+    "istartswith": ("^{}", "{}%", True),
+    "endswith": ("{}$", "%{}", False),
+    "iendswith": ("{}$", "%{}", True),
+}
+
+
+def pattern_as_immudb(self, compiler, connection):
+    lhs_sql, params = self.process_lhs(compiler, connection)
+    if hasattr(self.rhs, "resolve_expression"):
+        raise NotSupportedError(
+            f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
+        )
+    value = str(self.rhs)
+    regex_form, like_form, insensitive = PATTERNS[self.lookup_name]
+    if connection.features.has_sql_like:
+        operator = "ILIKE" if insensitive else "LIKE"
+        pattern = like_form.format(like_escape(value))
+    else:
+        operator = "LIKE"
+        pattern = ("(?i)" if insensitive else "") + regex_form.format(regex_escape(value))
+    return f"{lhs_sql} {operator} %s", [*params, pattern]
+
+
+def regex_as_immudb(self, compiler, connection):
+    if connection.features.has_sql_like:
+        raise NotSupportedError("immudb 1.11 has no regular-expression match; LIKE is SQL-standard there.")
+    lhs_sql, params = self.process_lhs(compiler, connection)
+    if hasattr(self.rhs, "resolve_expression"):
+        raise NotSupportedError("immudb matches a regex only against a value.")
+    prefix = "(?i)" if self.lookup_name == "iregex" else ""
+    return f"{lhs_sql} LIKE %s", [*params, prefix + str(self.rhs)]
+
+
+def in_as_immudb(self, compiler, connection):
+    if getattr(self.rhs, "query", None) is not None or hasattr(self.rhs, "get_compiler"):
+        if not connection.features.supports_subqueries_in_where:
+            subquery = getattr(self.rhs, "query", self.rhs)
+            chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
+            values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
+            if not values:
+                raise EmptyResultSet
+            clone = lookups.In(self.lhs, values)
+            return clone.as_sql(compiler, connection)
+    return self.as_sql(compiler, connection)
+
+
+def register():
+    for cls in (
+        lookups.IExact,
+        lookups.Contains,
+        lookups.IContains,
+        lookups.StartsWith,
+        lookups.IStartsWith,
+        lookups.EndsWith,
+        lookups.IEndsWith,
+    ):
+        cls.as_immudb = pattern_as_immudb
+    lookups.Regex.as_immudb = regex_as_immudb
+    lookups.IRegex.as_immudb = regex_as_immudb
+    lookups.In.as_immudb = in_as_immudb

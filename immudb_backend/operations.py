@@ -1,0 +1,184 @@
+import datetime
+import decimal
+import uuid
+
+from django.conf import settings
+from django.db import NotSupportedError
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import timezone
+
+
+class DatabaseOperations(BaseDatabaseOperations):
+    compiler_module = "immudb_backend.compiler"
+    cast_char_field_without_max_length = "VARCHAR"
+    explain_prefix = None
+
+    def quote_name(self, name):
+        if name.startswith('"') and name.endswith('"'):
+            return name
+        return '"%s"' % name.replace('"', "")
+
+    def max_name_length(self):
+        return 128
+
+    def no_limit_value(self):
+        return None
+
+    def last_insert_id(self, cursor, table_name, pk_name):
+        """The new primary key, from the server's lastInsertedPKs.
+
+        Inside an interactive transaction immudb 1.9 reports nothing until
+        commit and has no RETURNING. The transaction reads its own snapshot,
+        in which the newest key is the one it just inserted: a concurrent
+        insert that took the same key makes the commit fail with a conflict,
+        so this read cannot return another writer's key.
+        """
+        if cursor.lastrowid is not None:
+            return cursor.lastrowid
+        table, pk = self.quote_name(table_name), self.quote_name(pk_name)
+        cursor.execute(f"SELECT {pk} FROM {table} ORDER BY {pk} DESC LIMIT 1")
+        return cursor.fetchone()[0]
+
+    def return_insert_columns(self, fields):
+        if not fields:
+            return "", ()
+        columns = ", ".join(self.quote_name(f.column) for f in fields)
+        return f"RETURNING {columns}", ()
+
+    def fetch_returned_insert_rows(self, cursor):
+        return cursor.fetchall()
+
+    def pk_default_value(self):
+        return "NULL"
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))}" for t in tables]
+
+    # Values to the database -------------------------------------------
+    def adapt_datetimefield_value(self, value):
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        if timezone.is_aware(value):
+            if not settings.USE_TZ:
+                raise ValueError("immudb backend does not support timezone-aware datetimes when USE_TZ is False.")
+            return value.astimezone(datetime.timezone.utc)
+        return value
+
+    def adapt_datefield_value(self, value):
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        return value.isoformat()
+
+    def adapt_timefield_value(self, value):
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        if timezone.is_aware(value):
+            raise ValueError("immudb backend does not support timezone-aware times.")
+        # A fixed width keeps the strings in time order.
+        return value.isoformat(timespec="microseconds")
+
+    def adapt_decimalfield_value(self, value, max_digits=None, decimal_places=None):
+        """Decimals are stored exactly as INTEGER counts of 10**-decimal_places."""
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        places = decimal_places or 0
+        scaled = decimal.Decimal(value).scaleb(places).to_integral_value(decimal.ROUND_HALF_EVEN)
+        return int(scaled)
+
+    def adapt_integerfield_value(self, value, internal_type):
+        return value
+
+    def adapt_json_value(self, value, encoder):
+        import json
+
+        return json.dumps(value, cls=encoder)
+
+    # Values from the database -----------------------------------------
+    def get_db_converters(self, expression):
+        converters = super().get_db_converters(expression)
+        internal_type = expression.output_field.get_internal_type()
+        converter = {
+            "DateTimeField": self.convert_datetimefield_value,
+            "DateField": self.convert_datefield_value,
+            "TimeField": self.convert_timefield_value,
+            "DecimalField": self.convert_decimalfield_value,
+            "UUIDField": self.convert_uuidfield_value,
+            "BooleanField": self.convert_booleanfield_value,
+            "FloatField": self.convert_floatfield_value,
+        }.get(internal_type)
+        if converter:
+            converters.append(converter)
+        return converters
+
+    def convert_datetimefield_value(self, value, expression, connection):
+        if value is not None and not settings.USE_TZ:
+            value = value.replace(tzinfo=None)
+        return value
+
+    def convert_datefield_value(self, value, expression, connection):
+        if isinstance(value, str):
+            return datetime.date.fromisoformat(value)
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return value
+
+    def convert_timefield_value(self, value, expression, connection):
+        if isinstance(value, str):
+            return datetime.time.fromisoformat(value)
+        return value
+
+    def convert_decimalfield_value(self, value, expression, connection):
+        if value is None:
+            return None
+        places = expression.output_field.decimal_places or 0
+        if isinstance(value, float):
+            return decimal.Decimal(repr(value)).scaleb(-places)
+        return decimal.Decimal(value).scaleb(-places)
+
+    def convert_uuidfield_value(self, value, expression, connection):
+        if isinstance(value, str):
+            return uuid.UUID(value)
+        return value
+
+    def convert_booleanfield_value(self, value, expression, connection):
+        return bool(value) if value in (0, 1) else value
+
+    def convert_floatfield_value(self, value, expression, connection):
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    # SQL not available on immudb ----------------------------------------
+    def _unsupported(self, what):
+        raise NotSupportedError(f"immudb has no SQL for {what}.")
+
+    def date_extract_sql(self, lookup_type, sql, params):
+        self._unsupported(f"extracting the {lookup_type} of a date")
+
+    def datetime_extract_sql(self, lookup_type, sql, params, tzname):
+        self._unsupported(f"extracting the {lookup_type} of a datetime")
+
+    def date_trunc_sql(self, lookup_type, sql, params, tzname=None):
+        self._unsupported(f"truncating a date to {lookup_type}")
+
+    def datetime_trunc_sql(self, lookup_type, sql, params, tzname):
+        self._unsupported(f"truncating a datetime to {lookup_type}")
+
+    def time_trunc_sql(self, lookup_type, sql, params, tzname=None):
+        self._unsupported(f"truncating a time to {lookup_type}")
+
+    def datetime_cast_date_sql(self, sql, params, tzname):
+        self._unsupported("casting a datetime to a date")
+
+    def datetime_cast_time_sql(self, sql, params, tzname):
+        self._unsupported("casting a datetime to a time")
+
+    def format_for_duration_arithmetic(self, sql):
+        self._unsupported("duration arithmetic")
+
+    def regex_lookup(self, lookup_type):
+        return "%s LIKE %s"
+
+    def prep_for_like_query(self, x):
+        return str(x)
+
+    def conditional_expression_supported_in_where_clause(self, expression):
+        return True
