@@ -14,13 +14,14 @@ import time
 import uuid
 
 import grpc
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from immudb import ImmudbClient
 from immudb.grpc import schema_pb2
 
 apilevel = "2.0"
 threadsafety = 1
 paramstyle = "pyformat"
+Binary = bytes
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 # immudb drops sessions idle for about two minutes; refresh well before.
@@ -73,7 +74,7 @@ class TxReadConflict(OperationalError):
 
 def encode_value(value) -> schema_pb2.SQLValue:
     if value is None:
-        return schema_pb2.SQLValue(null=True)
+        return schema_pb2.SQLValue(null=struct_pb2.NULL_VALUE)
     if isinstance(value, bool):
         return schema_pb2.SQLValue(b=value)
     if isinstance(value, int):
@@ -142,6 +143,8 @@ class Connection:
         self.transaction_id: str | None = None
         # With autocommit off, the next statement opens a transaction (DB-API).
         self.autocommit = True
+        # The immudb transaction id of the latest commit on this connection.
+        self.last_committed_tx_id: int | None = None
         self._last_used = 0.0
         self._open_session()
         info = self._call(self.client._stub.ServerInfo, schema_pb2.ServerInfoRequest())
@@ -197,9 +200,12 @@ class Connection:
         if self.transaction_id is None:
             return None
         try:
-            return self._call(self.client._stub.Commit, empty_pb2.Empty())
+            committed = self._call(self.client._stub.Commit, empty_pb2.Empty())
         finally:
             self.transaction_id = None
+        if committed.header.id:
+            self.last_committed_tx_id = committed.header.id
+        return committed
 
     def rollback(self):
         if self.transaction_id is None:
@@ -279,7 +285,7 @@ class Cursor:
     def execute(self, sql, params=None):
         params = tuple(params or ())
         if params:
-            sql = sql % tuple(f"@p{i}" for i in range(len(params)))
+            sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0
@@ -298,6 +304,8 @@ class Cursor:
         txs = getattr(result, "txs", ())
         self.rowcount = sum(tx.updatedRows for tx in txs) if txs else -1
         for tx in txs:
+            if tx.header.id:
+                self.connection.last_committed_tx_id = tx.header.id
             for pk in tx.lastInsertedPKs.values():
                 self.lastrowid = decode_value(pk)
 
@@ -335,6 +343,12 @@ class Cursor:
 
     def setoutputsize(self, size, column=None):
         pass
+
+
+def _placeholder(index: int, value) -> str:
+    # A UUID parameter travels as text; only a cast makes it comparable
+    # with a UUID column (both server versions).
+    return f"CAST(@p{index} AS UUID)" if isinstance(value, uuid.UUID) else f"@p{index}"
 
 
 def _first_word(sql: str) -> str:

@@ -36,6 +36,7 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_mixed_date_datetime_comparisons = False
     supports_json_field_contains = False
     has_native_json_field = False
+    has_native_uuid_field = True
     supports_primitives_in_json_field = True
     has_json_object_function = False
     supports_boolean_expr_in_select_clause = True

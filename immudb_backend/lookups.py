@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import lookups
 from django.db.models.sql.constants import MULTI
+from django.db.models.sql.datastructures import BaseTable, Join
 
 GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
 LIKE_SPECIALS = set("\\%_")
@@ -74,7 +75,26 @@ def in_as_immudb(self, compiler, connection):
     return self.as_sql(compiler, connection)
 
 
+def join_as_immudb(self, compiler, connection):
+    """immudb spells LEFT OUTER JOIN as LEFT JOIN and wants AS before an alias."""
+    sql, params = self.as_sql(compiler, connection)
+    sql = sql.replace("LEFT OUTER JOIN", "LEFT JOIN", 1)
+    if self.table_alias != self.table_name:
+        table = compiler.quote_name_unless_alias(self.table_name)
+        sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {self.table_alias} ON", 1)
+    return sql, params
+
+
+def base_table_as_immudb(self, compiler, connection):
+    sql = compiler.quote_name_unless_alias(self.table_name)
+    if self.table_alias != self.table_name:
+        sql += f" AS {self.table_alias}"
+    return sql, []
+
+
 def register():
+    Join.as_immudb = join_as_immudb
+    BaseTable.as_immudb = base_table_as_immudb
     for cls in (
         lookups.IExact,
         lookups.Contains,

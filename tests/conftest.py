@@ -19,6 +19,30 @@ os.environ["XDG_DATA_HOME"] = str(Path(_home) / "data")
 
 from immudb_backend.server import PINNED_VERSIONS, ImmudbServer  # noqa: E402
 
+def _configure_django():
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            USE_TZ=True,
+            TIME_ZONE="Europe/Berlin",
+            INSTALLED_APPS=[
+                "django.contrib.contenttypes",
+                "django.contrib.auth",
+                "station_app.custody",
+                "tests.backend",
+            ],
+            DATABASES={"default": {"ENGINE": "immudb_backend", "NAME": "defaultdb"}},
+            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        )
+        django.setup()
+
+
+_configure_django()
+
+
 VERSIONS = [v for v in os.environ.get("IMMUDB_VERSIONS", ",".join(PINNED_VERSIONS)).split(",") if v]
 
 
@@ -47,27 +71,6 @@ def immudb_database(immudb_server):
     client.createDatabaseV2(name, settings=None, ifNotExists=False)
     client.logout()
     return name
-
-
-def pytest_configure(config):
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            USE_TZ=True,
-            TIME_ZONE="Europe/Berlin",
-            INSTALLED_APPS=[
-                "django.contrib.contenttypes",
-                "django.contrib.auth",
-                "station_app.custody",
-                "tests.backend",
-            ],
-            DATABASES={"default": {"ENGINE": "immudb_backend", "NAME": "defaultdb"}},
-            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        )
-        django.setup()
 
 
 @pytest.fixture
