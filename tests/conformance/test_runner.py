@@ -1,0 +1,81 @@
+"""The conformance runner's reading of runtests.py output.
+
+Both fixtures are real output of ``runtests.py --parallel=1 -v 2`` on Django 5.2,
+with the venv path in the first line shortened:
+- ``sqlite-basic-expressions.txt``: ``--settings=tests.conformance.settings_sqlite basic expressions``;
+- ``immudb-1.9.6-lookup.txt``: ``--settings=tests.conformance.settings_immudb lookup`` on an
+  early immudb_backend, with the tracebacks between the results and "Ran N tests" cut out.
+"""
+
+from pathlib import Path
+
+from tests.conformance.run import parse_output
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SQLITE = (FIXTURES / "sqlite-basic-expressions.txt").read_text()
+IMMUDB = (FIXTURES / "immudb-1.9.6-lookup.txt").read_text()
+
+
+def test_counts_every_result_of_a_clean_run():
+    outcome = parse_output(SQLITE)
+
+    assert (outcome.passed, outcome.failed, outcome.errors) == (284, 0, 0)
+    assert (outcome.skipped, outcome.expected_failures, outcome.unexpected_successes) == (5, 1, 0)
+    assert (outcome.found, outcome.ran, outcome.not_run) == (290, 290, 0)
+    assert outcome.problems == []
+    assert len(outcome.passed_tests) == 284
+
+
+def test_names_passed_tests_including_those_with_a_docstring():
+    passed = parse_output(SQLITE).passed_tests
+
+    # Its result word ends the docstring line that follows the name.
+    assert "basic.tests.ModelInstanceCreationTests.test_can_initialize_model_instance_using_positional_arguments" in passed
+    assert "basic.tests.ModelTest.test_hash" in passed
+    assert "basic.tests.ConcurrentSaveTests.test_concurrent_delete_with_save" not in passed  # skipped
+    assert "expressions.tests.FTimeDeltaTests.test_mixed_comparisons1" not in passed  # expected failure
+
+
+def test_a_result_after_printed_output_still_counts():
+    line = "test_hash (basic.tests.ModelTest.test_hash) ... ok"
+    assert line in SQLITE
+    outcome = parse_output(SQLITE.replace(line, line.removesuffix("ok") + "something the test printed\nok"))
+
+    assert outcome.passed == 284
+    assert outcome.problems == []
+
+
+def test_output_cut_short_is_a_crash_with_tests_not_run():
+    cut = SQLITE[: SQLITE.index("test_hash (basic.tests.ModelTest.test_hash)")]
+    outcome = parse_output(cut)
+
+    assert outcome.ran is None
+    assert outcome.problems == ["no 'Ran N tests' line"]
+    assert outcome.found == 290
+    assert outcome.not_run == 290 - outcome.reported
+    assert 0 < outcome.reported < 290
+
+
+def test_a_lost_result_line_is_reported_not_hidden():
+    line = "test_hash (basic.tests.ModelTest.test_hash) ... ok\n"
+    assert parse_output(SQLITE.replace(line, "")).problems == ["found 290, ran 290, but 289 reported a result"]
+
+
+def test_counts_that_disagree_with_the_summary_are_reported():
+    line = "test_expression_signature_uses_deferred_annotations"
+    start = SQLITE.index(line)
+    skipped_line = SQLITE[start : SQLITE.index("\n", start) + 1]
+    assert skipped_line.rstrip().endswith("skipped 'Deferred annotations are Python 3.14+ only'")
+
+    problems = parse_output(SQLITE.replace(skipped_line, "")).problems
+
+    assert "summary says skipped=5, counted 4" in problems
+
+
+def test_counts_failures_and_errors():
+    outcome = parse_output(IMMUDB)
+
+    assert (outcome.passed, outcome.failed, outcome.errors, outcome.skipped) == (65, 4, 28, 8)
+    assert (outcome.found, outcome.ran, outcome.not_run) == (100, 100, 0)
+    assert outcome.problems == []
+    assert "lookup.tests.LookupTests.test_in_ignore_none" not in outcome.passed_tests  # FAIL
