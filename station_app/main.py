@@ -1,0 +1,94 @@
+"""Start the station: the ledger server, Django, then the window."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from station_app import config as station_config
+from station_app.embedded import start_embedded
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="station-app", description="Parcel handover station")
+    parser.add_argument("--demo", action="store_true", help="seed demo parties, a station and a clerk into an empty ledger")
+    parser.add_argument("--offscreen-screenshots", metavar="DIR", type=Path,
+                        help="render every screen to PNG files in DIR, then exit")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.offscreen_screenshots:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("handover-station")
+    app.setApplicationName("handover-station")
+    from station_app.resources import resource_path
+
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+
+    servers = []
+
+    def start_server(config):
+        servers.append(start_embedded(config))
+        return servers[-1]
+
+    try:
+        config = station_config.load()
+        if config.mode == "embedded":
+            start_server(config)
+        return _run(app, args, config, start_server)
+    except Exception as error:
+        QMessageBox.critical(None, "Handover station cannot start", str(error))
+        raise
+    finally:
+        from station_app import ops
+
+        ops.wait_for_all()
+        for server in servers:
+            server.stop()
+
+
+def _run(app, args, config, start_server) -> int:
+    from station_app import bootstrap, ledger
+
+    bootstrap.setup_django()
+    bootstrap.migrate()
+    if args.demo:
+        bootstrap.seed_demo()
+    found = ledger.station()
+    if found is None:
+        raise RuntimeError("This ledger has no station yet. Start once with --demo, or ask an administrator to add one.")
+    from django.db import connections
+
+    connections.close_all()  # the GUI thread keeps no connection; ops open their own
+
+    from station_app.ui.main_window import MainWindow
+
+    code, name = found
+    window = MainWindow(code, name, _clerk(), config, start_embedded=start_server)
+    window.show()
+    window.start()
+    if args.offscreen_screenshots:
+        from station_app.ui.screenshots import save_screenshots
+
+        save_screenshots(window, args.offscreen_screenshots)
+        return 0
+    return app.exec()
+
+
+def _clerk() -> str:
+    # Without a sign-in screen the clerk is the desktop user.
+    return getpass.getuser()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

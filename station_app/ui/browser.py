@@ -1,0 +1,142 @@
+"""The supervisor's trail browser: every handover, filtered and paged on the server."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app import ledger
+from station_app.custody.models import Condition
+from station_app.ops import Op
+from station_app.ui.errors import sentence
+from station_app.ui.events_model import EventTableModel, local_time
+
+
+class BrowserModel(EventTableModel):
+    columns = [
+        ("Parcel", lambda model, row: row.parcel_id),
+        ("Seq", lambda model, row: str(row.sequence)),
+        ("When", lambda model, row: local_time(row)),
+        ("From → To", lambda model, row: f"{row.from_party or 'first intake'} → {row.to_party}"),
+        ("Condition", lambda model, row: row.condition),
+        ("Station", lambda model, row: row.station),
+    ]
+
+
+class EventTable(QTableView):
+    """Enter opens the selected row, like a double-click."""
+
+    activated_row = Signal(int)
+
+    def __init__(self, **properties):
+        super().__init__(**properties)
+        self.doubleClicked.connect(lambda index: self.activated_row.emit(index.row()))
+
+    def keyPressEvent(self, event):
+        if event.text() in ("\r", "\n") and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class BrowserScreen(QWidget):
+    trail_requested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.criteria = ledger.BrowseFilter()
+        self.offset = 0
+        self.has_more = False
+        self.barcode_field = QLineEdit(objectName="browseBarcode", placeholderText="Parcel code contains…")
+        self.party_box = QComboBox(objectName="browseParty")
+        self.party_box.addItem("Any party", None)
+        self.condition_box = QComboBox(objectName="browseCondition")
+        self.condition_box.addItem("Any condition", "")
+        for condition in Condition:
+            self.condition_box.addItem(condition.label, condition.value)
+        search = QPushButton("Search   Ctrl+S")
+        search.clicked.connect(self.search)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.search)
+        self.barcode_field.returnPressed.connect(self.search)
+        self.model = BrowserModel(self)
+        self.table = EventTable(objectName="browseTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated_row.connect(lambda row: self.trail_requested.emit(self.model.row(row).parcel_id))
+        self.previous_button = QPushButton("◀ Previous   PgUp")
+        self.next_button = QPushButton("Next ▶   PgDown")
+        self.previous_button.clicked.connect(lambda: self._load(max(0, self.offset - ledger.PAGE_SIZE)))
+        self.next_button.clicked.connect(lambda: self._load(self.offset + ledger.PAGE_SIZE))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_button.click)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_button.click)
+        self.status = QLabel(objectName="browseStatus")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.barcode_field, 2)
+        filters.addWidget(self.party_box, 2)
+        filters.addWidget(self.condition_box, 1)
+        filters.addWidget(search)
+        paging = QHBoxLayout()
+        paging.addWidget(self.previous_button)
+        paging.addWidget(self.status, 1)
+        paging.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(paging)
+        self._update_paging()
+
+    def load_parties(self) -> None:
+        Op(ledger.active_parties).success(self._show_parties).failure(self._failed).run()
+
+    def _show_parties(self, parties: list[ledger.PartyRow]) -> None:
+        self.party_box.clear()
+        self.party_box.addItem("Any party", None)
+        for party in parties:
+            self.party_box.addItem(party.label, party.pk)
+
+    def search(self) -> None:
+        self.criteria = ledger.BrowseFilter(
+            barcode=self.barcode_field.text().strip(),
+            party_pk=self.party_box.currentData(),
+            condition=self.condition_box.currentData(),
+        )
+        self._load(0)
+
+    def _load(self, offset: int) -> None:
+        criteria = self.criteria
+        self.status.setText("Searching…")
+        Op(lambda: ledger.browse(criteria, offset)).success(self._show_page).failure(self._failed).run()
+
+    def _show_page(self, page: ledger.BrowsePage) -> None:
+        self.model.set_rows(page.rows)
+        self.offset, self.has_more = page.offset, page.has_more
+        if page.rows:
+            self.status.setText(f"Handovers {page.offset + 1}–{page.offset + len(page.rows)}. Enter opens a trail.")
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        else:
+            self.status.setText("No handovers match.")
+        self._update_paging()
+
+    def _update_paging(self) -> None:
+        self.previous_button.setEnabled(self.offset > 0)
+        self.next_button.setEnabled(self.has_more)
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(sentence(error))

@@ -1,0 +1,147 @@
+"""The station window: clerk screen, trail, browser, and the connection in the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QStatusBar
+
+from station_app import bootstrap, ledger, ops
+from station_app import config as station_config
+from station_app.ops import Op
+from station_app.ui.browser import BrowserScreen
+from station_app.ui.errors import sentence
+from station_app.ui.handover import HandoverScreen
+from station_app.ui.scanner import ScanCatcher
+from station_app.ui.settings_dialog import SettingsDialog
+from station_app.ui.trail import TrailScreen
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, station_code: str, station_name: str, clerk: str,
+                 config: station_config.ConnectionConfig,
+                 start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None):
+        super().__init__()
+        self.setWindowTitle(f"Handover station — {station_name}")
+        self.config = config
+        self._start_embedded = start_embedded
+        self.handover = HandoverScreen(station_code, clerk)
+        self.trail = TrailScreen()
+        self.browser = BrowserScreen()
+        self.stack = QStackedWidget()
+        for screen in (self.handover, self.trail, self.browser):
+            self.stack.addWidget(screen)
+        self.setCentralWidget(self.stack)
+        self._build_status_bar(station_name, clerk)
+
+        self.handover.committed.connect(self._show_last_tx)
+        self.handover.trail_requested.connect(self.open_trail)
+        self.browser.trail_requested.connect(self.open_trail)
+        self.trail.back_requested.connect(self._back_from_trail)
+        ops.tracker().pending_writes_changed.connect(self._show_pending)
+        QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
+        QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
+        QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
+
+        self.scan_catcher = ScanCatcher(self, self.handover.scan_field)
+        self.scan_catcher.scanned.connect(self._scanned_elsewhere)
+        QApplication.instance().installEventFilter(self.scan_catcher)
+        self._previous_screen = self.handover
+        geometry = QSettings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def _build_status_bar(self, station_name: str, clerk: str) -> None:
+        bar = QStatusBar(objectName="statusBar")
+        self.connection_label = QLabel("Connecting…", objectName="connectionState")
+        self.version_label = QLabel("", objectName="serverVersion")
+        self.last_tx_label = QLabel("Last tx: —", objectName="lastTx")
+        self.pending_label = QLabel("Pending: 0", objectName="pendingCount")
+        bar.addWidget(QLabel(f"{station_name} · {clerk}"))
+        bar.addWidget(self.connection_label, 1)
+        for label in (self.version_label, self.last_tx_label, self.pending_label):
+            bar.addPermanentWidget(label)
+        bar.addPermanentWidget(QLabel("Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+, Settings"))
+        self.setStatusBar(bar)
+
+    # Start and connection -------------------------------------------------
+    def start(self) -> None:
+        """Load what the screens need and check the connection; the window is already shown."""
+        self.handover.load_parties()
+        self.browser.load_parties()
+        self.check_connection()
+        self.show_handover()
+
+    def check_connection(self) -> None:
+        address = f"{self.config.host}:{self.config.port}/{self.config.database}"
+        self.connection_label.setText(f"Connecting to {address}…")
+        Op(ledger.server_version).success(
+            lambda version: self._connected(address, version)
+        ).failure(self._disconnected).run()
+
+    def _connected(self, address: str, version: str) -> None:
+        mode = "embedded" if self.config.mode == "embedded" else "remote"
+        self.connection_label.setText(f"Connected ({mode}) to {address}")
+        self.connection_label.setProperty("state", "ok")
+        self.version_label.setText(f"immudb {version}")
+
+    def _disconnected(self, error: Exception) -> None:
+        self.connection_label.setText(f"Not connected: {sentence(error)}")
+        self.connection_label.setProperty("state", "error")
+        self.version_label.setText("")
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.config, self)
+        if dialog.exec() and dialog.saved_config is not None:
+            self.apply_config(dialog.saved_config)
+
+    def apply_config(self, config: station_config.ConnectionConfig) -> None:
+        if config.mode == "embedded" and self._start_embedded is not None and config.port == 0:
+            self.connection_label.setText("Starting the embedded ledger…")
+            Op(lambda: self._start_embedded(config), writes=True).success(
+                lambda _server: self.apply_config(station_config.load())
+            ).failure(self._disconnected).run()
+            return
+        self.config = config
+        bootstrap.point_django_at(config)
+        self.check_connection()
+        self.handover.load_parties()
+        self.browser.load_parties()
+
+    # Screens --------------------------------------------------------------
+    def show_handover(self) -> None:
+        self.stack.setCurrentWidget(self.handover)
+        self.handover.scan_field.setFocus()
+
+    def show_browser(self) -> None:
+        self.stack.setCurrentWidget(self.browser)
+        self.browser.barcode_field.setFocus()
+
+    def open_trail(self, parcel_id: str) -> None:
+        if self.stack.currentWidget() is not self.trail:
+            self._previous_screen = self.stack.currentWidget()
+        self.stack.setCurrentWidget(self.trail)
+        self.trail.show_parcel(parcel_id)
+
+    def _back_from_trail(self) -> None:
+        if self._previous_screen is self.browser:
+            self.show_browser()
+        else:
+            self.show_handover()
+
+    def _scanned_elsewhere(self, code: str) -> None:
+        self.show_handover()
+        self.handover.handle_scan(code)
+
+    def _show_last_tx(self, tx_id: int) -> None:
+        self.last_tx_label.setText(f"Last tx: {tx_id}")
+
+    def _show_pending(self, count: int) -> None:
+        self.pending_label.setText(f"Pending: {count}")
+
+    def closeEvent(self, event):
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        QApplication.instance().removeEventFilter(self.scan_catcher)
+        super().closeEvent(event)

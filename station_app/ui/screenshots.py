@@ -1,0 +1,39 @@
+"""Render each screen to a PNG, for documentation and for review without a display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from station_app import ops
+
+
+def settle() -> None:
+    """Let every running op finish and deliver its result."""
+    while ops.busy():
+        ops.wait_for_all()
+        QApplication.processEvents()
+    QApplication.processEvents()
+
+
+def grab(widget, path: Path) -> Path:
+    settle()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(path))
+    return path
+
+
+def save_screenshots(window, directory: Path) -> list[Path]:
+    from station_app.ui.settings_dialog import SettingsDialog
+
+    window.resize(1280, 800)
+    window.show_handover()
+    saved = [grab(window, directory / "handover.png")]
+    window.show_browser()
+    window.browser.search()
+    saved.append(grab(window, directory / "browser.png"))
+    dialog = SettingsDialog(window.config, window)
+    dialog.resize(720, 640)
+    saved.append(grab(dialog, directory / "settings.png"))
+    return saved
