@@ -124,6 +124,11 @@ def translate_rpc_error(error: grpc.RpcError, address: str, sql: str = "") -> Er
         return OperationalError(f"immudb server {address} refused the login: {detail}")
     if "session" in lowered and ("not found" in lowered or "expired" in lowered):
         return OperationalError(f"immudb session ended: {detail}{where}")
+    if "non-transient key to transient" in lowered:
+        return NotSupportedError(
+            "immudb cannot change a row written earlier in the same transaction; commit the first write, "
+            f"then change it{where}"
+        )
     if "exceed" in lowered or "invalid value" in lowered or "max length" in lowered:
         return DataError(detail + where)
     if "not supported" in lowered or "unsupported" in lowered:

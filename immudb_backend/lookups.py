@@ -7,7 +7,9 @@ in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
-from django.db.models import lookups
+from django.db.models import Count, lookups
+from django.db.models.expressions import Star
+from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
@@ -92,7 +94,23 @@ def base_table_as_immudb(self, compiler, connection):
     return sql, []
 
 
+def position_ref_as_immudb(self, compiler, connection):
+    """immudb ignores ORDER BY <position>: order by the expression itself."""
+    return compiler.compile(self.source)
+
+
+def count_as_immudb(self, compiler, connection):
+    counted = self.get_source_expressions()[0]
+    if not isinstance(counted, Star) and not getattr(counted, "value", None) == "*":
+        raise NotSupportedError(
+            "immudb counts only rows, COUNT(*); counting the non-null values of an expression is not supported."
+        )
+    return self.as_sql(compiler, connection)
+
+
 def register():
+    PositionRef.as_immudb = position_ref_as_immudb
+    Count.as_immudb = count_as_immudb
     Join.as_immudb = join_as_immudb
     BaseTable.as_immudb = base_table_as_immudb
     for cls in (
