@@ -59,6 +59,7 @@ class BrowserScreen(QWidget):
         self.criteria = ledger.BrowseFilter()
         self.offset = 0
         self.has_more = False
+        self._request = 0  # only the latest search may fill the table
         self.barcode_field = QLineEdit(objectName="browseBarcode", placeholderText="Parcel code contains…")
         self.party_box = QComboBox(objectName="browseParty")
         self.party_box.addItem("Any party", None)
@@ -121,8 +122,16 @@ class BrowserScreen(QWidget):
 
     def _load(self, offset: int) -> None:
         criteria = self.criteria
+        self._request += 1
+        request = self._request
         self.status.setText("Searching…")
-        Op(lambda: ledger.browse(criteria, offset)).success(self._show_page).failure(self._failed).run()
+        Op(lambda: ledger.browse(criteria, offset)).success(
+            lambda page: self._show_page(page) if request == self._request else None
+        ).failure(self._failed).run()
+
+    @property
+    def searching(self) -> bool:
+        return self.status.text() == "Searching…"
 
     def _show_page(self, page: ledger.BrowsePage) -> None:
         self.model.set_rows(page.rows)

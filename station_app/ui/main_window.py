@@ -24,7 +24,7 @@ class MainWindow(QMainWindow):
                  config: station_config.ConnectionConfig,
                  start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None):
         super().__init__()
-        self.setWindowTitle(f"Handover station — {station_name}")
+        self.setWindowTitle(f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+, Settings)")
         self.config = config
         self._start_embedded = start_embedded
         self.handover = HandoverScreen(station_code, clerk)
@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.scan_catcher.scanned.connect(self._scanned_elsewhere)
         QApplication.instance().installEventFilter(self.scan_catcher)
         self._previous_screen = self.handover
+        self.settings_dialog: SettingsDialog | None = None
         geometry = QSettings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.connection_label, 1)
         for label in (self.version_label, self.last_tx_label, self.pending_label):
             bar.addPermanentWidget(label)
-        bar.addPermanentWidget(QLabel("Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+, Settings"))
+        bar.setSizeGripEnabled(False)
         self.setStatusBar(bar)
 
     # Start and connection -------------------------------------------------
@@ -82,20 +83,21 @@ class MainWindow(QMainWindow):
         ).failure(self._disconnected).run()
 
     def _connected(self, address: str, version: str) -> None:
-        mode = "embedded" if self.config.mode == "embedded" else "remote"
-        self.connection_label.setText(f"Connected ({mode}) to {address}")
-        self.connection_label.setProperty("state", "ok")
+        self.connection_label.setText(f"Connected ({self.config.mode}) to {address}")
+        self.connection_label.setToolTip("")
+        _set_state(self.connection_label, "ok")
         self.version_label.setText(f"immudb {version}")
 
     def _disconnected(self, error: Exception) -> None:
-        self.connection_label.setText(f"Not connected: {sentence(error)}")
-        self.connection_label.setProperty("state", "error")
+        self.connection_label.setText("Not connected — see Settings (Ctrl+,)")
+        self.connection_label.setToolTip(sentence(error))
+        _set_state(self.connection_label, "error")
         self.version_label.setText("")
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.config, self)
-        if dialog.exec() and dialog.saved_config is not None:
-            self.apply_config(dialog.saved_config)
+        self.settings_dialog = SettingsDialog(self.config, self)
+        self.settings_dialog.accepted.connect(lambda: self.apply_config(self.settings_dialog.saved_config))
+        self.settings_dialog.open()
 
     def apply_config(self, config: station_config.ConnectionConfig) -> None:
         if config.mode == "embedded" and self._start_embedded is not None and config.port == 0:
@@ -145,3 +147,9 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/geometry", self.saveGeometry())
         QApplication.instance().removeEventFilter(self.scan_catcher)
         super().closeEvent(event)
+
+
+def _set_state(label: QLabel, state: str) -> None:
+    label.setProperty("state", state)
+    label.style().unpolish(label)
+    label.style().polish(label)

@@ -24,16 +24,20 @@ def grab(widget, path: Path) -> Path:
     return path
 
 
-def save_screenshots(window, directory: Path) -> list[Path]:
+def save_screenshots(window, directory: Path, trail_parcel: str | None = None) -> list[Path]:
     from station_app.ui.settings_dialog import SettingsDialog
 
     window.resize(1280, 800)
-    window.show_handover()
+    if window.stack.currentWidget() is not window.handover:
+        window.show_handover()
     saved = [grab(window, directory / "handover.png")]
     window.show_browser()
     window.browser.search()
     saved.append(grab(window, directory / "browser.png"))
+    if trail_parcel:
+        window.open_trail(trail_parcel)
+        saved.append(grab(window, directory / "trail.png"))
     dialog = SettingsDialog(window.config, window)
-    dialog.resize(720, 640)
+    dialog.resize(760, 780)
     saved.append(grab(dialog, directory / "settings.png"))
     return saved

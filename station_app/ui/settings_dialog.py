@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
 )
 
@@ -64,15 +64,15 @@ class SettingsDialog(QDialog):
         self.mode_box.addItem("Embedded (on this computer)", "embedded")
         self.mode_box.addItem("Remote server", "remote")
         self.host_field = QLineEdit(current.host, objectName="hostField")
-        self.port_field = QSpinBox(objectName="portField", minimum=1, maximum=65535)
-        self.port_field.setValue(current.port or 3322)
+        self.port_field = QLineEdit(str(current.port or 3322), objectName="portField")
+        self.port_field.setValidator(QIntValidator(1, 65535, self.port_field))
         self.database_field = QLineEdit(current.database, objectName="databaseField")
         self.user_field = QLineEdit(current.user, objectName="userField")
         self.password_field = QLineEdit(objectName="passwordField", echoMode=QLineEdit.EchoMode.Password)
         self.password_field.setText(station_config.get_password(current.secret_name) or "")
         self.key_field = QPlainTextEdit(current.public_key_pem, objectName="publicKeyField")
         self.key_field.setPlaceholderText("-----BEGIN PUBLIC KEY----- … the server's signing key, to pin")
-        self.key_field.setMaximumHeight(140)
+        self.key_field.setMinimumHeight(110)
         self.result_label = QLabel(objectName="testResult", wordWrap=True)
         self.test_button = QPushButton("Test connection", objectName="testButton")
         self.test_button.clicked.connect(self.test_connection)
@@ -113,7 +113,7 @@ class SettingsDialog(QDialog):
         return station_config.ConnectionConfig(
             mode="remote",
             host=self.host_field.text().strip(),
-            port=self.port_field.value(),
+            port=int(self.port_field.text()) if self.port_field.hasAcceptableInput() else 0,
             database=self.database_field.text().strip(),
             user=self.user_field.text().strip(),
             public_key_pem=self.key_field.toPlainText().strip(),
@@ -124,6 +124,8 @@ class SettingsDialog(QDialog):
             return None
         if not config.host:
             return "Enter the server's host name or IP address."
+        if not config.port:
+            return "Enter the server's port, a number from 1 to 65535."
         if not config.database or not config.user:
             return "Enter the database and the user name."
         if config.public_key_pem and "BEGIN PUBLIC KEY" not in config.public_key_pem:

@@ -76,7 +76,9 @@ class TrailScreen(QWidget):
         self.title.setText(f"Chain of custody of parcel {parcel_id}")
         self.status.setText("Loading…")
         self.model.set_rows([])
-        Op(lambda: ledger.load_trail(parcel_id)).success(self._loaded).failure(self._failed).run()
+        Op(lambda: ledger.load_trail(parcel_id)).success(
+            lambda rows: self._loaded(rows) if parcel_id == self.parcel_id else None
+        ).failure(self._failed).run()
         self.table.setFocus()
 
     def _loaded(self, rows) -> None:
@@ -88,7 +90,9 @@ class TrailScreen(QWidget):
             return
         parcel_id = self.parcel_id
         self.status.setText("Verifying…")
-        Op(lambda: ledger.verify(parcel_id)).success(self._verified).failure(self._failed).run()
+        Op(lambda: ledger.verify(parcel_id)).success(
+            lambda results: self._verified(results) if parcel_id == self.parcel_id else None
+        ).failure(self._failed).run()
 
     def _verified(self, results: dict[int, str] | None) -> None:
         if results is None:

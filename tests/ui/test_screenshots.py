@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.db import connections
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from station_app.ui.screenshots import save_screenshots
+from tests.ui.conftest import SSCC
+from tests.ui.helpers import record
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_screenshot_of_each_screen(window, qtbot):
+    record(SSCC, "WH1", "DHX", "CUS")
+    record("006141411234567890", "WH1", condition="damaged_packaging", photo=b"photo")
+    connections.close_all()
+    screen = window.handover
+    screen.scan_field.setFocus()
+    qtbot.keyClicks(screen.scan_field, "1Z999AA10123456784")
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.custody is not None, timeout=15_000)
+    qtbot.keyClick(screen.recipient_list, "1")
+    qtbot.waitUntil(lambda: screen.recipient_list.selected_party() is not None)
+    screen.note_field.setText("Left at bay 4")
+
+    saved = save_screenshots(window, SCREENSHOTS, trail_parcel=SSCC)
+    assert [p.name for p in saved] == ["handover.png", "browser.png", "trail.png", "settings.png"]
+    for path in saved:
+        image = QImage(str(path))
+        assert image.width() >= 700 and image.height() >= 500
