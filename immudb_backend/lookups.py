@@ -89,9 +89,15 @@ def join_as_immudb(self, compiler, connection):
 
 def base_table_as_immudb(self, compiler, connection):
     sql = compiler.quote_name_unless_alias(self.table_name)
+    params = []
+    # history.as_of(): immudb's period clause goes between table and alias.
+    period = getattr(compiler.query, "immudb_period", None)
+    if period and self.table_name == compiler.query.base_table:
+        sql += f" {period[0]}"
+        params = list(period[1])
     if self.table_alias != self.table_name:
         sql += f" AS {self.table_alias}"
-    return sql, []
+    return sql, params
 
 
 def position_ref_as_immudb(self, compiler, connection):
