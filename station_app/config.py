@@ -117,5 +117,5 @@ def database_settings(config: ConnectionConfig) -> dict:
         "NAME": config.database,
         "USER": config.user,
         "PASSWORD": get_password(config.secret_name) or "",
-        "OPTIONS": {"timeout": 10.0},
+        "OPTIONS": {"timeout": 10.0, "server_public_key": config.public_key_pem},
     }

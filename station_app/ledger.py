@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from station_app.custody import services
+from immudb_backend.trusted_state import AlreadyEnrolled
+from station_app.custody import services, verification
 from station_app.custody.models import Condition, Handover, Parcel, Party, Station
 
 PAGE_SIZE = 50
@@ -162,14 +163,29 @@ def browse(criteria: BrowseFilter, offset: int = 0, limit: int = PAGE_SIZE) -> B
     return BrowsePage([_event_row(e) for e in found[:limit]], offset, len(found) > limit)
 
 
-def verify(parcel_id: str) -> dict[int, str] | None:
-    """Verification result by sequence, or None while trail verification is not available."""
-    try:
-        from station_app.custody.verification import verify_trail
-    except ImportError:
-        return None
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # a verification.Status value: verified, tampered, missing link, unverifiable
+    reason: str
+
+
+def verify(parcel_id: str) -> dict[int, Verdict]:
+    """Each event's verification, by sequence."""
     parcel = Parcel.objects.get(normalized_id=parcel_id)
-    return verify_trail(parcel)
+    reports = verification.verify_trail(services.trail(parcel))
+    return {r.handover.sequence: Verdict(r.status.value, r.reason) for r in reports}
+
+
+def enroll_if_new() -> bool:
+    """Trust the server's current state unless this station already does; True if it enrolled now.
+
+    Only for the embedded server, which this station created itself.
+    """
+    try:
+        verification.enroll_station()
+    except AlreadyEnrolled:
+        return False
+    return True
 
 
 def server_version() -> str:
@@ -177,3 +193,16 @@ def server_version() -> str:
 
     connection.ensure_connection()
     return connection.connection.server_version_string
+
+
+def clerks() -> list[str]:
+    from django.contrib.auth.models import User
+
+    return list(User.objects.filter(is_active=True).order_by("username").values_list("username", flat=True))
+
+
+def check_pin(username: str, pin: str) -> bool:
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    return user is not None and user.check_password(pin)

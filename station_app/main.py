@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +36,7 @@ def main(argv=None) -> int:
     app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
 
     servers = []
+    _quit_on_sigterm(app)
 
     def start_server(config):
         servers.append(start_embedded(config))
@@ -47,7 +48,8 @@ def main(argv=None) -> int:
             start_server(config)
         return _run(app, args, config, start_server)
     except Exception as error:
-        QMessageBox.critical(None, "Handover station cannot start", str(error))
+        if not args.offscreen_screenshots:
+            QMessageBox.critical(None, "Handover station cannot start", str(error))
         raise
     finally:
         from station_app import ops
@@ -58,12 +60,16 @@ def main(argv=None) -> int:
 
 
 def _run(app, args, config, start_server) -> int:
-    from station_app import bootstrap, ledger
+    from station_app import bootstrap
 
     bootstrap.setup_django()
+    from station_app import ledger
+
     bootstrap.migrate()
     if args.demo:
         bootstrap.seed_demo()
+    if config.mode == "embedded":
+        ledger.enroll_if_new()  # the station started this server itself, so it can trust its first state
     found = ledger.station()
     if found is None:
         raise RuntimeError("This ledger has no station yet. Start once with --demo, or ask an administrator to add one.")
@@ -74,7 +80,7 @@ def _run(app, args, config, start_server) -> int:
     from station_app.ui.main_window import MainWindow
 
     code, name = found
-    window = MainWindow(code, name, _clerk(), config, start_embedded=start_server)
+    window = MainWindow(code, name, None, config, start_embedded=start_server)
     window.show()
     window.start()
     if args.offscreen_screenshots:
@@ -85,9 +91,15 @@ def _run(app, args, config, start_server) -> int:
     return app.exec()
 
 
-def _clerk() -> str:
-    # Without a sign-in screen the clerk is the desktop user.
-    return getpass.getuser()
+def _quit_on_sigterm(app) -> None:
+    """Leave through the normal exit path, which stops the embedded server."""
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    # Python runs signal handlers only between bytecodes; wake it up now and then.
+    timer = QTimer(app, interval=500)
+    timer.timeout.connect(lambda: None)
+    timer.start()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Shaped like Anki's CollectionOp/QueryOp::
 
-    Op(lambda: ledger.load_trail(parcel_id)).success(show).failure(report).run()
+    Op(lambda: ledger.load_trail(parcel_id), parent=self).success(show).failure(report).run()
 
 Reads share Qt's global thread pool; writes go through one writer thread so
 commits reach the server in the order the clerk made them. The work itself
@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from django.db import connections
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -66,8 +67,9 @@ def tracker() -> _Tracker:
 
 
 class Op:
-    def __init__(self, work: Callable[[], Any], *, writes: bool = False):
+    def __init__(self, work: Callable[[], Any], *, parent: QObject | None = None, writes: bool = False):
         self._work = work
+        self._parent = parent  # callbacks are skipped once it is gone
         self._writes = writes
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[Exception], None] | None = None
@@ -100,7 +102,8 @@ class Op:
         if self._writes:
             state.pending_writes -= 1
             state.pending_writes_changed.emit(state.pending_writes)
-        callback(value)
+        if self._parent is None or shiboken6.isValid(self._parent):
+            callback(value)
 
 
 def _log_failure(error: Exception) -> None:

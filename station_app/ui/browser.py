@@ -104,7 +104,7 @@ class BrowserScreen(QWidget):
         self._update_paging()
 
     def load_parties(self) -> None:
-        Op(ledger.active_parties).success(self._show_parties).failure(self._failed).run()
+        Op(ledger.active_parties, parent=self).success(self._show_parties).failure(self._failed).run()
 
     def _show_parties(self, parties: list[ledger.PartyRow]) -> None:
         self.party_box.clear()
@@ -125,7 +125,7 @@ class BrowserScreen(QWidget):
         self._request += 1
         request = self._request
         self.status.setText("Searching…")
-        Op(lambda: ledger.browse(criteria, offset)).success(
+        Op(lambda: ledger.browse(criteria, offset), parent=self).success(
             lambda page: self._show_page(page) if request == self._request else None
         ).failure(self._failed).run()
 

@@ -119,7 +119,7 @@ class HandoverScreen(QWidget):
 
     # Data ---------------------------------------------------------------
     def load_parties(self) -> None:
-        Op(ledger.active_parties).success(
+        Op(ledger.active_parties, parent=self).success(
             lambda parties: self.parties.set_parties(parties, recent_codes())
         ).failure(self._show_error).run()
 
@@ -130,7 +130,7 @@ class HandoverScreen(QWidget):
         self.scan_field.setText(code)
         self.scan_field.selectAll()
         self.feedback.show_state("idle", "Looking up the parcel…")
-        Op(lambda: ledger.look_up(code)).success(self._show_custody).failure(self._scan_failed).run()
+        Op(lambda: ledger.look_up(code), parent=self).success(self._show_custody).failure(self._scan_failed).run()
 
     def _show_custody(self, custody: ledger.CustodyView) -> None:
         if self._scanned_code and ledger_id(self._scanned_code) != custody.parcel_id:
@@ -228,7 +228,9 @@ class HandoverScreen(QWidget):
         )
         self.commit_button.setEnabled(False)
         self.feedback.show_state("idle", f"Recording the handover to {party.label}…")
-        Op(lambda: ledger.commit(request), writes=True).success(self._committed).failure(self._commit_failed).run()
+        Op(lambda: ledger.commit(request), parent=self, writes=True).success(self._committed).failure(
+            self._commit_failed
+        ).run()
 
     def _refuse(self, message: str) -> None:
         self.feedback.show_state("error", message, sound=True)

@@ -16,25 +16,31 @@ from station_app.ui.errors import sentence
 from station_app.ui.handover import HandoverScreen
 from station_app.ui.scanner import ScanCatcher
 from station_app.ui.settings_dialog import SettingsDialog
+from station_app.ui.sign_in import SignInScreen
 from station_app.ui.trail import TrailScreen
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, station_code: str, station_name: str, clerk: str,
+    def __init__(self, station_code: str, station_name: str, clerk: str | None,
                  config: station_config.ConnectionConfig,
                  start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None):
         super().__init__()
         self.setWindowTitle(f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+, Settings)")
         self.config = config
         self._start_embedded = start_embedded
-        self.handover = HandoverScreen(station_code, clerk)
+        self.station_name = station_name
+        self.clerk = clerk  # None until someone signs in
+        self.sign_in = SignInScreen()
+        self.handover = HandoverScreen(station_code, clerk or "")
         self.trail = TrailScreen()
         self.browser = BrowserScreen()
         self.stack = QStackedWidget()
-        for screen in (self.handover, self.trail, self.browser):
+        for screen in (self.sign_in, self.handover, self.trail, self.browser):
             self.stack.addWidget(screen)
         self.setCentralWidget(self.stack)
-        self._build_status_bar(station_name, clerk)
+        self._build_status_bar()
+
+        self.sign_in.signed_in.connect(self.signed_in_as)
 
         self.handover.committed.connect(self._show_last_tx)
         self.handover.trail_requested.connect(self.open_trail)
@@ -44,6 +50,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
         QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
         QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.sign_out)
 
         self.scan_catcher = ScanCatcher(self, self.handover.scan_field)
         self.scan_catcher.scanned.connect(self._scanned_elsewhere)
@@ -54,13 +61,14 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
 
-    def _build_status_bar(self, station_name: str, clerk: str) -> None:
+    def _build_status_bar(self) -> None:
         bar = QStatusBar(objectName="statusBar")
+        self.who_label = QLabel(objectName="whoLabel")
         self.connection_label = QLabel("Connecting…", objectName="connectionState")
         self.version_label = QLabel("", objectName="serverVersion")
         self.last_tx_label = QLabel("Last tx: —", objectName="lastTx")
         self.pending_label = QLabel("Pending: 0", objectName="pendingCount")
-        bar.addWidget(QLabel(f"{station_name} · {clerk}"))
+        bar.addWidget(self.who_label)
         bar.addWidget(self.connection_label, 1)
         for label in (self.version_label, self.last_tx_label, self.pending_label):
             bar.addPermanentWidget(label)
@@ -73,12 +81,27 @@ class MainWindow(QMainWindow):
         self.handover.load_parties()
         self.browser.load_parties()
         self.check_connection()
+        if self.clerk is None:
+            self.sign_out()
+        else:
+            self.signed_in_as(self.clerk)
+
+    def signed_in_as(self, clerk: str) -> None:
+        self.clerk = self.handover.clerk = clerk
+        self.who_label.setText(f"{self.station_name} · {clerk}   (Ctrl+L signs out)")
         self.show_handover()
+
+    def sign_out(self) -> None:
+        self.clerk = None
+        self.handover.clerk = ""
+        self.who_label.setText(f"{self.station_name} · signed out")
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.load_clerks()
 
     def check_connection(self) -> None:
         address = f"{self.config.host}:{self.config.port}/{self.config.database}"
         self.connection_label.setText(f"Connecting to {address}…")
-        Op(ledger.server_version).success(
+        Op(ledger.server_version, parent=self).success(
             lambda version: self._connected(address, version)
         ).failure(self._disconnected).run()
 
@@ -102,7 +125,7 @@ class MainWindow(QMainWindow):
     def apply_config(self, config: station_config.ConnectionConfig) -> None:
         if config.mode == "embedded" and self._start_embedded is not None and config.port == 0:
             self.connection_label.setText("Starting the embedded ledger…")
-            Op(lambda: self._start_embedded(config), writes=True).success(
+            Op(lambda: self._start_embedded(config), parent=self, writes=True).success(
                 lambda _server: self.apply_config(station_config.load())
             ).failure(self._disconnected).run()
             return
@@ -114,14 +137,20 @@ class MainWindow(QMainWindow):
 
     # Screens --------------------------------------------------------------
     def show_handover(self) -> None:
+        if self.clerk is None:
+            return
         self.stack.setCurrentWidget(self.handover)
         self.handover.scan_field.setFocus()
 
     def show_browser(self) -> None:
+        if self.clerk is None:
+            return
         self.stack.setCurrentWidget(self.browser)
         self.browser.barcode_field.setFocus()
 
     def open_trail(self, parcel_id: str) -> None:
+        if self.clerk is None:
+            return
         if self.stack.currentWidget() is not self.trail:
             self._previous_screen = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.trail)
@@ -134,6 +163,8 @@ class MainWindow(QMainWindow):
             self.show_handover()
 
     def _scanned_elsewhere(self, code: str) -> None:
+        if self.clerk is None:
+            return  # scans wait until a clerk has signed in
         self.show_handover()
         self.handover.handle_scan(code)
 

@@ -28,14 +28,20 @@ def save_screenshots(window, directory: Path, trail_parcel: str | None = None) -
     from station_app.ui.settings_dialog import SettingsDialog
 
     window.resize(1280, 800)
+    saved = []
+    if window.clerk is None:
+        saved.append(grab(window, directory / "sign_in.png"))
+        window.signed_in_as(window.sign_in.clerk_box.currentText())
     if window.stack.currentWidget() is not window.handover:
         window.show_handover()
-    saved = [grab(window, directory / "handover.png")]
+    saved.append(grab(window, directory / "handover.png"))
     window.show_browser()
     window.browser.search()
     saved.append(grab(window, directory / "browser.png"))
     if trail_parcel:
         window.open_trail(trail_parcel)
+        settle()
+        window.trail.verify()
         saved.append(grab(window, directory / "trail.png"))
     dialog = SettingsDialog(window.config, window)
     dialog.resize(760, 780)

@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
         password = self._password_for(config)
         self.test_button.setEnabled(False)
         self._show_result(f"Connecting to {config.host}:{config.port}…", ok=True)
-        Op(lambda: probe(config, password)).success(
+        Op(lambda: probe(config, password), parent=self).success(
             lambda version: self._tested(f"Connected: immudb {version} at {config.host}:{config.port}.", True)
         ).failure(lambda error: self._tested(str(error), False)).run()
 

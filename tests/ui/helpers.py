@@ -1,4 +1,3 @@
-from station_app import ledger
 from station_app.custody.models import Party, Station
 from station_app.custody.services import commit_handover
 
@@ -16,5 +15,3 @@ def record(code, *to_codes, condition="intact", photo=None):
         giver = to_party
     return committed
 
-
-__all__ = ["ledger", "record"]

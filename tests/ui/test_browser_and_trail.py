@@ -87,20 +87,39 @@ def test_enter_in_the_browser_opens_the_trail(window, qtbot):
     assert window.stack.currentWidget() is window.browser
 
 
-def test_verify_reports_what_it_can(window, qtbot):
+def open_trail_of_two(window, qtbot):
     record(SSCC, "WH1", "DHX")
     connections.close_all()
     window.open_trail(SSCC)
     qtbot.waitUntil(lambda: window.trail.model.rowCount() == 2, timeout=15_000)
-    window.trail.verify()
-    qtbot.waitUntil(lambda: not window.trail.status.text().endswith("…"), timeout=30_000)
-    try:
-        import station_app.custody.verification  # noqa: F401
-    except ImportError:
-        assert "not available" in window.trail.status.text()
-        assert window.trail.model.index(0, 7).data() == NOT_CHECKED
-    else:
-        assert window.trail.status.text() == "Verification finished."
+    return window.trail
+
+
+def verification_cells(trail):
+    column = trail.model.VERIFICATION_COLUMN
+    return [trail.model.index(row, column).data() for row in range(trail.model.rowCount())]
+
+
+def test_verify_proves_every_event_of_an_enrolled_station(window, qtbot):
+    assert ledger.enroll_if_new()
+    assert not ledger.enroll_if_new()
+    trail = open_trail_of_two(window, qtbot)
+    assert verification_cells(trail) == [NOT_CHECKED, NOT_CHECKED]
+    qtbot.keyClick(trail.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: verification_cells(trail) != [NOT_CHECKED, NOT_CHECKED], timeout=30_000)
+    assert verification_cells(trail) == ["verified", "verified"]
+    assert trail.status.text() == "All 2 handovers verified against the ledger's signed proofs."
+    index = trail.model.index(0, trail.model.VERIFICATION_COLUMN)
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("Proven in immudb transaction")
+    assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+
+
+def test_verify_without_enrolment_says_so(window, qtbot):
+    trail = open_trail_of_two(window, qtbot)
+    trail.verify()
+    qtbot.waitUntil(lambda: verification_cells(trail) != [NOT_CHECKED, NOT_CHECKED], timeout=30_000)
+    assert verification_cells(trail) == ["unverifiable", "unverifiable"]
+    assert "not enrolled" in trail.status.text()
 
 
 def test_models_pass_qt_model_tester(window, qtbot, qtmodeltester):

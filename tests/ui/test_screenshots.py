@@ -4,6 +4,7 @@ from django.db import connections
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from station_app import ledger
 from station_app.ui.screenshots import save_screenshots
 from tests.ui.conftest import SSCC
 from tests.ui.helpers import record
@@ -12,6 +13,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_screenshot_of_each_screen(window, qtbot):
+    ledger.enroll_if_new()
     record(SSCC, "WH1", "DHX", "CUS")
     record("006141411234567890", "WH1", condition="damaged_packaging", photo=b"photo")
     connections.close_all()
