@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,6 +69,8 @@ FOUND = re.compile(r"^Found (\d+) test\(s\)\.$")
 RAN = re.compile(r"^Ran (\d+) tests? in [\d.]+s$")
 SUMMARY = re.compile(r"^(?:OK|FAILED)(?: \((?P<details>.*)\))?$")
 ERRORS_SECTION = "=" * 70
+# What a crashed run most likely died of: a system check error, else an exception.
+CRASH_REASONS = (re.compile(r"^\S+: \([\w.]+\.E\d+\) "), re.compile(r"^[\w.]+(?:Error|Exception)\b.*: "))
 
 
 @dataclass
@@ -151,6 +154,14 @@ def parse_output(text: str) -> Outcome:
     return outcome
 
 
+def crash_reason(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    for pattern in CRASH_REASONS:
+        if hits := [line for line in lines if pattern.match(line)]:
+            return hits[-1]
+    return lines[-1].strip() if lines else "no output"
+
+
 def django_test_suite(version: str) -> Path:
     """Django's ``tests/`` directory for ``version``, from the sdist; downloaded once."""
     home = Path(platformdirs.user_cache_dir("immudb-backend")) / "django-tests" / version
@@ -180,6 +191,8 @@ class Target:
     backend: str  # "sqlite" or "immudb"
     version: str | None = None
     server: ImmudbServer | None = None
+    starts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def label(self) -> str:
@@ -188,6 +201,21 @@ class Target:
     @property
     def settings(self) -> str:
         return f"tests.conformance.settings_{self.backend}"
+
+    def server_log(self, log_dir: Path) -> Path:
+        return log_dir / self.label.replace(" ", "-") / f"immudb-server-{self.starts}.log"
+
+    def start_server(self) -> None:
+        self.server = ImmudbServer(version=self.version).start()
+        self.starts += 1
+
+    def stop_server(self, log_dir: Path) -> None:
+        """Stop the server, keeping its log with the apps' output."""
+        if self.server.data_dir:
+            log = self.server_log(log_dir)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.server.data_dir / "immudb.log", log)
+        self.server.stop()
 
 
 @dataclass
@@ -216,8 +244,17 @@ class Runner:
             PYTHONUNBUFFERED="1",  # keeps printed output and result lines in order
             CONFORMANCE_DB_PREFIX=re.sub(r"[^a-z0-9_]", "_", app.lower()) + "_",
         )
-        if target.server:
-            env.update(CONFORMANCE_IMMUDB_HOST=target.server.host, CONFORMANCE_IMMUDB_PORT=str(target.server.port))
+        server_process = None
+        if target.version:
+            with target.lock:
+                # A server that died during an earlier app is replaced, so one
+                # crash does not cost the remaining apps; the apps that were
+                # running when it died say so in their notes.
+                if target.server.process is None or target.server.process.poll() is not None:
+                    target.stop_server(self.log_dir)
+                    target.start_server()
+                server_process, server_log = target.server.process, target.server_log(self.log_dir)
+                env.update(CONFORMANCE_IMMUDB_HOST=target.server.host, CONFORMANCE_IMMUDB_PORT=str(target.server.port))
         command = [sys.executable, "runtests.py", f"--settings={target.settings}",
                    "--parallel=1", "--noinput", "-v", "2", app]
         log = self.log_dir / target.label.replace(" ", "-") / f"{app}.log"
@@ -249,11 +286,12 @@ class Runner:
             notes.append(f"timed out after {self.timeout:.0f} s")
         elif proc.returncode not in (0, 1):
             notes.append(f"exit code {proc.returncode}")
+        if server_process and server_process.poll() is not None:
+            notes.append(f"immudb server died (exit code {server_process.returncode}), see {server_log.name}")
         if outcome.ran is None:
             outcome.errors += 1  # the crash itself
             if not timed_out:
-                last = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), "no output")
-                notes.append(f"crashed: {last[:160]}")
+                notes.append(f"crashed: {crash_reason(text)[:160]}")
         else:
             notes += outcome.problems
         return AppResult(target.label, app, outcome, seconds, log, "; ".join(notes))
@@ -408,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for target in targets:
             if target.version:
-                target.server = ImmudbServer(version=target.version).start()
+                target.start_server()
                 print(f"immudb {target.version} listening on {target.server.address}", flush=True)
         results = run_all(runner, targets, apps, args.jobs)
     except KeyboardInterrupt:
@@ -420,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for target in targets:
             if target.server:
-                target.server.stop()
+                target.stop_server(log_dir)
 
     by_target = {t.label: sorted((r for r in results if r.target == t.label), key=lambda r: apps.index(r.app))
                  for t in targets}

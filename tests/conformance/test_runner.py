@@ -4,16 +4,19 @@ Both fixtures are real output of ``runtests.py --parallel=1 -v 2`` on Django 5.2
 with the venv path in the first line shortened:
 - ``sqlite-basic-expressions.txt``: ``--settings=tests.conformance.settings_sqlite basic expressions``;
 - ``immudb-1.9.6-lookup.txt``: ``--settings=tests.conformance.settings_immudb lookup`` on an
-  early immudb_backend, with the tracebacks between the results and "Ran N tests" cut out.
+  early immudb_backend, with the tracebacks between the results and "Ran N tests" cut out;
+- ``immudb-1.9.6-model_fields-crash.txt``: the same for ``model_fields``, which stopped at
+  the system checks (paths shortened).
 """
 
 from pathlib import Path
 
-from tests.conformance.run import parse_output
+from tests.conformance.run import crash_reason, parse_output
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SQLITE = (FIXTURES / "sqlite-basic-expressions.txt").read_text()
 IMMUDB = (FIXTURES / "immudb-1.9.6-lookup.txt").read_text()
+CRASH = (FIXTURES / "immudb-1.9.6-model_fields-crash.txt").read_text()
 
 
 def test_counts_every_result_of_a_clean_run():
@@ -79,3 +82,20 @@ def test_counts_failures_and_errors():
     assert (outcome.found, outcome.ran, outcome.not_run) == (100, 100, 0)
     assert outcome.problems == []
     assert "lookup.tests.LookupTests.test_in_ignore_none" not in outcome.passed_tests  # FAIL
+
+
+def test_a_run_stopped_by_system_checks_is_a_crash_naming_the_check():
+    outcome = parse_output(CRASH)
+
+    assert (outcome.found, outcome.ran, outcome.reported, outcome.not_run) == (528, None, 0, 528)
+    assert outcome.problems == ["no 'Ran N tests' line"]
+    assert crash_reason(CRASH) == (
+        "model_fields.BigD.d: (immudb_backend.E001) immudb stores decimals exactly as "
+        "64-bit integers, so max_digits must be at most 18."
+    )
+
+
+def test_a_crash_is_named_by_its_last_exception():
+    text = SQLITE[: SQLITE.index("test_hash")] + "Traceback (most recent call last):\n  ...\nRuntimeError: boom\n"
+
+    assert crash_reason(text) == "RuntimeError: boom"
