@@ -18,7 +18,7 @@ class DatabaseCreation(BaseDatabaseCreation):
     def _database_names(self):
         admin = self._admin_connection()
         try:
-            response = admin._call(admin.client._stub.DatabaseListV2, schema_pb2.DatabaseListRequestV2())
+            response = admin._call("DatabaseListV2", schema_pb2.DatabaseListRequestV2())
             return {db.name for db in response.databases}
         finally:
             admin.close()
@@ -27,10 +27,7 @@ class DatabaseCreation(BaseDatabaseCreation):
         name = parameters["dbname"].strip('"')
         admin = self._admin_connection()
         try:
-            admin._call(
-                admin.client._stub.CreateDatabaseV2,
-                schema_pb2.CreateDatabaseRequest(name=name, ifNotExists=keepdb),
-            )
+            admin._call("CreateDatabaseV2", schema_pb2.CreateDatabaseRequest(name=name, ifNotExists=keepdb))
         except dbapi.IntegrityError:
             raise dbapi.DatabaseError(f"database {name} already exists")
         finally:
@@ -56,8 +53,8 @@ def drop_database(admin, name):
     """Unload then delete ``name``; immudb deletes only unloaded databases."""
     try:
         for method, request in (
-            (admin.client._stub.UnloadDatabase, schema_pb2.UnloadDatabaseRequest(database=name)),
-            (admin.client._stub.DeleteDatabase, schema_pb2.DeleteDatabaseRequest(database=name)),
+            ("UnloadDatabase", schema_pb2.UnloadDatabaseRequest(database=name)),
+            ("DeleteDatabase", schema_pb2.DeleteDatabaseRequest(database=name)),
         ):
             try:
                 admin._call(method, request)

@@ -152,7 +152,7 @@ class Connection:
         self.last_committed_tx_id: int | None = None
         self._last_used = 0.0
         self._open_session()
-        info = self._call(self.client._stub.ServerInfo, schema_pb2.ServerInfoRequest())
+        info = self._call("ServerInfo", schema_pb2.ServerInfoRequest())
         self.server_version_string = info.version
         self.server_version = tuple(int(p) for p in info.version.split(".")[:3] if p.isdigit())
 
@@ -167,45 +167,60 @@ class Connection:
     def _metadata(self):
         return [("transactionid", self.transaction_id)] if self.transaction_id else None
 
-    def _call(self, method, request, sql="", stream=False):
+    def _call(self, method_name, request, sql="", stream=False):
+        """Call the immudb gRPC method ``method_name`` in this session (and transaction)."""
         self._keep_alive()
         try:
-            response = method(request, metadata=self._metadata(), timeout=self.timeout)
-            if stream:
-                response = list(response)
+            return self._send(method_name, request, stream)
         except grpc.RpcError as e:
-            raise translate_rpc_error(e, self.address, sql) from e
-        self._last_used = time.monotonic()
-        return response
-
-    def _keep_alive(self):
-        if time.monotonic() - self._last_used < KEEPALIVE_AFTER:
-            return
-        try:
-            self.client._stub.KeepAlive(empty_pb2.Empty(), timeout=self.timeout)
-        except grpc.RpcError as e:
+            if not _session_lost(e):
+                raise translate_rpc_error(e, self.address, sql) from e
             if self.transaction_id:
                 self.transaction_id = None
                 raise OperationalError(
                     f"The immudb session on {self.address} expired during a transaction, "
                     "which was rolled back; retry it."
                 ) from e
-            self.client._resetStub()
-            self._open_session()
+        # The server dropped the idle session: open a new one and send again.
+        self._reopen_session()
+        try:
+            return self._send(method_name, request, stream)
+        except grpc.RpcError as e:
+            raise translate_rpc_error(e, self.address, sql) from e
+
+    def _send(self, method_name, request, stream):
+        method = getattr(self.client._stub, method_name)
+        response = method(request, metadata=self._metadata(), timeout=self.timeout)
+        if stream:
+            response = list(response)
+        self._last_used = time.monotonic()
+        return response
+
+    def _keep_alive(self):
+        """Ping a session that has been idle a while, so the server keeps it."""
+        if time.monotonic() - self._last_used < KEEPALIVE_AFTER:
+            return
+        try:
+            self.client._stub.KeepAlive(empty_pb2.Empty(), timeout=self.timeout)
+            self._last_used = time.monotonic()
+        except grpc.RpcError:
+            pass  # a lost session is noticed, and handled, by the call that follows
+
+    def _reopen_session(self):
+        self.client._resetStub()
+        self._open_session()
 
     # Transactions -------------------------------------------------------
     def begin(self):
         if self.transaction_id is None:
-            response = self._call(
-                self.client._stub.NewTx, schema_pb2.NewTxRequest(mode=schema_pb2.TxMode.ReadWrite)
-            )
+            response = self._call("NewTx", schema_pb2.NewTxRequest(mode=schema_pb2.TxMode.ReadWrite))
             self.transaction_id = response.transactionID
 
     def commit(self):
         if self.transaction_id is None:
             return None
         try:
-            committed = self._call(self.client._stub.Commit, empty_pb2.Empty())
+            committed = self._call("Commit", empty_pb2.Empty())
         finally:
             self.transaction_id = None
         if committed.header.id:
@@ -216,7 +231,7 @@ class Connection:
         if self.transaction_id is None:
             return
         try:
-            self._call(self.client._stub.Rollback, empty_pb2.Empty())
+            self._call("Rollback", empty_pb2.Empty())
         except DatabaseError:
             pass  # a failed statement already ended the transaction on the server
         finally:
@@ -230,25 +245,24 @@ class Connection:
     def exec(self, sql, params=()):
         self._begin_if_needed()
         request = schema_pb2.SQLExecRequest(sql=sql, params=_named(params))
-        method = self.client._stub.TxSQLExec if self.transaction_id else self.client._stub.SQLExec
-        return self._call(method, request, sql)
+        return self._call("TxSQLExec" if self.transaction_id else "SQLExec", request, sql)
 
     def query(self, sql, params=()):
         self._begin_if_needed()
         request = schema_pb2.SQLQueryRequest(sql=sql, params=_named(params))
         if self.transaction_id:
-            chunks = self._call(self.client._stub.TxSQLQuery, request, sql, stream=True)
+            chunks = self._call("TxSQLQuery", request, sql, stream=True)
         elif _writes(sql):
             # INSERT ... RETURNING is a query that writes: the server runs it
             # only inside a read-write transaction.
             self.begin()
             try:
-                chunks = self._call(self.client._stub.TxSQLQuery, request, sql, stream=True)
+                chunks = self._call("TxSQLQuery", request, sql, stream=True)
                 self.commit()
             finally:
                 self.rollback()
         else:
-            chunks = self._call(self.client._stub.SQLQuery, request, sql, stream=True)
+            chunks = self._call("SQLQuery", request, sql, stream=True)
         columns, rows = [], []
         for chunk in chunks:
             if not columns:
@@ -260,7 +274,7 @@ class Connection:
         return Cursor(self)
 
     def ping(self):
-        self._call(self.client._stub.Health, empty_pb2.Empty())
+        self._call("Health", empty_pb2.Empty())
 
     def close(self):
         if self.transaction_id:
@@ -270,6 +284,11 @@ class Connection:
         except grpc.RpcError:
             pass  # an expired session is closed already
         self.client.channel.close()
+
+
+def _session_lost(error: grpc.RpcError) -> bool:
+    detail = (error.details() if hasattr(error, "details") else "") or ""
+    return "session not found" in detail or "no session found" in detail
 
 
 def _named(params):
