@@ -1,0 +1,1 @@
+"""Benchmarks against real servers: ``python -m tests.benchmarks`` (not part of the pytest run)."""
