@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -15,7 +17,14 @@ from .hashing import GENESIS_HASH, canonical_fields, event_hash, sha256_hex
 from .models import Condition, Handover, Parcel, Party, Station
 
 EVIDENCE_REQUIRED = frozenset(Condition.values) - {Condition.INTACT}
-ATTEMPTS = 4
+ATTEMPTS = 6
+CONFLICT_BACKOFF = 0.02  # seconds
+# immudb takes at most 32 MiB (33,554,432 bytes) in one gRPC message, and the
+# whole event row travels in one. These caps keep the largest allowed event
+# (4 bytes per character of note, two evidence files) below that, so a big
+# input is refused here with a sentence instead of failing at the server.
+MAX_NOTE_LENGTH = 1_000_000
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
 class CustodyError(Exception):
@@ -37,7 +46,9 @@ class Custody:
 @dataclass(frozen=True)
 class Committed:
     handover: Handover
-    tx_id: int
+    # None when the event had been committed before (an idempotent replay):
+    # this call wrote nothing, and its transaction is found by verifying the row.
+    tx_id: int | None
 
 
 def current_custody(scanned_code: str, using: str = "default") -> Custody:
@@ -86,57 +97,103 @@ def commit_handover(
     idempotent: committing the same event twice returns the first one.
     """
     code = parse_parcel_code(scanned_code)
-    _check_request(to_party, condition, photo, from_party)
+    _check_request(to_party, condition, photo, from_party, note, signature)
     event_id = event_id or uuid.uuid4()
     occurred_at = occurred_at or timezone.now()
     if timezone.is_naive(occurred_at):
         raise CustodyError("The handover time must carry a time zone.")
 
+    _parcel_row(code, using)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic(using=using):
-                handover = _record(
+                handover, inserted = _record(
                     code, to_party, condition, station, clerk, from_party, expected_sequence,
                     note, photo, signature, corrects, event_id, occurred_at, using,
                 )
             break
         except (IntegrityError, OperationalError) as error:
-            if not (is_conflict(error) or isinstance(error, IntegrityError)) or attempt == ATTEMPTS:
-                if isinstance(error, IntegrityError) or is_conflict(error):
-                    raise ParcelChangedHands(_changed_hands_message(code.normalized_id)) from error
+            if not (is_conflict(error) or isinstance(error, IntegrityError)):
                 raise
-            # Another writer won the race: look again. If it was this parcel,
-            # the custody check on the next attempt reports it.
+            # Another writer won the race. If it committed this very event (a
+            # replay running alongside), that is success; if it was this
+            # parcel, the custody check on the next attempt reports it.
             existing = Handover.objects.using(using).filter(event_id=event_id).first()
             if existing is not None:
-                handover = existing
+                handover, inserted = existing, False
                 break
-    tx_id = connections[using].connection.last_committed_tx_id
+            if attempt == ATTEMPTS:
+                if is_conflict(error):
+                    # Busy with other parcels: a change to this parcel would
+                    # have failed the custody check above, so it is not one.
+                    raise
+                raise ParcelChangedHands(_changed_hands_message(code.normalized_id)) from error
+            # Jittered, growing pauses, so stations that collided do not collide again.
+            time.sleep(CONFLICT_BACKOFF * attempt * (1 + random.random()))
+    tx_id = connections[using].connection.last_committed_tx_id if inserted else None
     return Committed(handover, tx_id)
 
 
-def _check_request(to_party, condition, photo, from_party):
+def _parcel_row(code, using: str) -> Parcel:
+    """The parcel's row, created on first sight in a transaction of its own.
+
+    Not inside the handover's transaction: there immudb (1.9.6 and 1.11.1) may
+    hand the new row a key that another station committed meanwhile, and the
+    custody check would then read that other parcel's trail and refuse the
+    handover. A committed row has its final key.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        parcel = Parcel.objects.using(using).filter(normalized_id=code.normalized_id).first()
+        if parcel is not None:
+            return parcel
+        try:
+            return Parcel.objects.using(using).create(
+                normalized_id=code.normalized_id, scanned_code=code.raw, format=code.format
+            )
+        except (IntegrityError, OperationalError) as error:
+            # Another station created it first, or took the same new key.
+            if not (is_conflict(error) or isinstance(error, IntegrityError)) or attempt == ATTEMPTS:
+                raise
+            time.sleep(CONFLICT_BACKOFF * attempt * (1 + random.random()))
+
+
+def check_request_offline(*, condition, photo=None, signature=None, note="", to_party_code, from_party_code=None):
+    """The custody rules a station can check without its server; raises CustodyError."""
     if condition not in Condition.values:
         raise CustodyError(f"Unknown condition {condition!r}; choose one of: {', '.join(Condition.labels)}.")
     if condition in EVIDENCE_REQUIRED and not photo:
         label = Condition(condition).label
         raise CustodyError(f"A parcel handed over as '{label}' needs a photo as evidence.")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise CustodyError(
+            f"The note has {len(note):,} characters; at most {MAX_NOTE_LENGTH:,} fit in a handover. Shorten it."
+        )
+    for name, evidence in (("photo", photo), ("signature", signature)):
+        if evidence and len(evidence) > MAX_EVIDENCE_BYTES:
+            raise CustodyError(
+                f"The {name} is {len(evidence) / 2**20:.1f} MiB; at most {MAX_EVIDENCE_BYTES // 2**20} MiB fit "
+                "in a handover. Take it again at a lower resolution."
+            )
+    if from_party_code is not None and from_party_code == to_party_code:
+        raise CustodyError(f"Party {to_party_code} already holds this parcel.")
+
+
+def _check_request(to_party, condition, photo, from_party, note, signature):
+    check_request_offline(
+        condition=condition, photo=photo, signature=signature, note=note,
+        to_party_code=to_party.code, from_party_code=from_party.code if from_party else None,
+    )
     if not to_party.active:
         raise CustodyError(f"{to_party} is not an active party; an admin can reactivate it.")
-    if from_party is not None and from_party.pk == to_party.pk:
-        raise CustodyError(f"{to_party} already holds this parcel.")
 
 
 def _record(code, to_party, condition, station, clerk, from_party, expected_sequence,
-            note, photo, signature, corrects, event_id, occurred_at, using) -> Handover:
+            note, photo, signature, corrects, event_id, occurred_at, using) -> tuple[Handover, bool]:
+    """The event, and whether this call inserted it (False for a replay of a committed event)."""
     existing = Handover.objects.using(using).filter(event_id=event_id).first()
     if existing is not None:
-        return existing  # an idempotent replay of a committed event
-    parcel = Parcel.objects.using(using).filter(normalized_id=code.normalized_id).first()
-    if parcel is None:
-        parcel = Parcel.objects.using(using).create(
-            normalized_id=code.normalized_id, scanned_code=code.raw, format=code.format
-        )
+        return existing, False
+    parcel = Parcel.objects.using(using).get(normalized_id=code.normalized_id)
     last = _last_event(parcel, using)
     custodian = last.to_party if last else None
     sequence = last.sequence if last else 0
@@ -189,7 +246,7 @@ def _record(code, to_party, condition, station, clerk, from_party, expected_sequ
         event_hash=event_hash(fields),
     )
     handover.save(using=using)
-    return handover
+    return handover, True
 
 
 def _changed_hands_message(parcel_id: str) -> str:
