@@ -1,5 +1,7 @@
 """verify_trail against a real server: clean trails verify, every tamper is named."""
 
+import contextlib
+
 import pytest
 from django.db import connection
 
@@ -63,3 +65,112 @@ def test_unpinned_server_key_is_unverifiable(three_events):
     reports = verify_trail(trail(three_events))
     assert {r.status for r in reports} == {Status.UNVERIFIABLE}
     assert "public key" in reports[0].reason
+
+
+def test_rolled_back_trusted_state_is_an_alarm(three_events, ledger):
+    parties, station = ledger
+    verify_trail(trail(three_events))
+    store = trusted_state_store()
+    (state_file,) = store.registry_path.parent.glob("*@*.json")
+    old = state_file.read_bytes()
+    commit_handover(scanned_code=SSCC, to_party=parties["SUB"], from_party=parties["CUS"],
+                    condition=Condition.INTACT, station=station, clerk="clerk1")
+    verify_trail(trail(three_events))
+    state_file.write_bytes(old)
+    reports = verify_trail(trail(three_events))
+    assert {r.status for r in reports} == {Status.UNVERIFIABLE}
+    assert "older" in reports[0].reason or "rolled back" in reports[0].reason.lower()
+
+
+@contextlib.contextmanager
+def switched_to(server, database):
+    """Point the station's connection at another server, keeping the pinned key and trusted state."""
+    from django.db import connections
+
+    settings = connections.settings["default"]
+    saved = (settings["HOST"], settings["PORT"], settings["NAME"])
+    connections.close_all()
+    settings.update(HOST=server.host, PORT=server.port, NAME=database)
+    try:
+        yield
+    finally:
+        connections.close_all()
+        settings.update(HOST=saved[0], PORT=saved[1], NAME=saved[2])
+
+
+def _server_with_key(immudb_server, tmp_path, key_pem=None):
+    from immudb_backend.server import ImmudbServer
+
+    data_dir = tmp_path / "impostor"
+    data_dir.mkdir()
+    if key_pem is not None:
+        (data_dir / "signing-key.pem").write_bytes(key_pem)
+    return ImmudbServer(version=immudb_server.version, data_dir=data_dir)
+
+
+def _rewrite_history():
+    """The same schema on another server, with a different history of handovers."""
+    from django.core.management import call_command
+
+    from station_app.custody.models import Party, Station
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    station = Station.objects.create(code="ST1", name="Dock 1")
+    warehouse = Party.objects.create(code="WH1", name="Mallory's warehouse", kind="warehouse")
+    commit_handover(scanned_code=SSCC, to_party=warehouse, condition=Condition.INTACT, station=station, clerk="mallory")
+
+
+def test_server_replaced_by_one_with_a_rewritten_history(three_events, immudb_server, immudb_database, tmp_path):
+    events = trail(three_events)
+    verify_trail(events)
+    key = (immudb_server.data_dir / "signing-key.pem").read_bytes()
+    impostor = _server_with_key(immudb_server, tmp_path, key_pem=key).start()
+    try:
+        from tests.conftest import connect
+
+        admin = connect(impostor)
+        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
+        admin.logout()
+        with switched_to(impostor, immudb_database):
+            _rewrite_history()
+            reports = verify_trail(events)
+    finally:
+        impostor.stop()
+    assert {r.status for r in reports} == {Status.UNVERIFIABLE}
+    assert "proof" in reports[0].reason.lower() or "behind" in reports[0].reason.lower()
+
+
+def test_state_signed_by_another_key_is_forged(three_events, immudb_server, immudb_database, tmp_path):
+    events = trail(three_events)
+    impostor = _server_with_key(immudb_server, tmp_path).start()
+    try:
+        from tests.conftest import connect
+
+        admin = connect(impostor)
+        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
+        admin.logout()
+        with switched_to(impostor, immudb_database):
+            reports = verify_trail(events)
+    finally:
+        impostor.stop()
+    assert {r.status for r in reports} == {Status.UNVERIFIABLE}
+    assert "not signed by the pinned key" in reports[0].reason
+
+
+def test_server_without_signing_key_while_one_is_pinned(three_events, immudb_server, immudb_database, tmp_path):
+    from immudb_backend.server import ImmudbServer
+
+    events = trail(three_events)
+    unsigned = ImmudbServer(version=immudb_server.version, signing=False).start()
+    try:
+        from tests.conftest import connect
+
+        admin = connect(unsigned)
+        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
+        admin.logout()
+        with switched_to(unsigned, immudb_database):
+            reports = verify_trail(events)
+    finally:
+        unsigned.stop()
+    assert {r.status for r in reports} == {Status.UNVERIFIABLE}
+    assert "sign" in reports[0].reason.lower()
