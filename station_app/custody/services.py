@@ -103,7 +103,8 @@ def commit_handover(
     if timezone.is_naive(occurred_at):
         raise CustodyError("The handover time must carry a time zone.")
 
-    _parcel_row(code, using)
+    if from_party is None and not expected_sequence:
+        _parcel_row(code, using)  # a first intake; any other handover needs a known parcel
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic(using=using):
@@ -193,17 +194,17 @@ def _record(code, to_party, condition, station, clerk, from_party, expected_sequ
     existing = Handover.objects.using(using).filter(event_id=event_id).first()
     if existing is not None:
         return existing, False
-    parcel = Parcel.objects.using(using).get(normalized_id=code.normalized_id)
-    last = _last_event(parcel, using)
+    parcel = Parcel.objects.using(using).filter(normalized_id=code.normalized_id).first()
+    last = _last_event(parcel, using) if parcel else None
     custodian = last.to_party if last else None
     sequence = last.sequence if last else 0
     if expected_sequence is not None and expected_sequence != sequence:
-        raise ParcelChangedHands(_changed_hands_message(parcel.normalized_id))
+        raise ParcelChangedHands(_changed_hands_message(code.normalized_id))
     if (custodian.pk if custodian else None) != (from_party.pk if from_party else None):
         held_by = str(custodian) if custodian else "nobody yet"
         giver = str(from_party) if from_party else "nobody (first intake)"
         raise CustodyError(
-            f"Parcel {parcel.normalized_id} is held by {held_by}, not by {giver}. Scan it again to see who holds it."
+            f"Parcel {code.normalized_id} is held by {held_by}, not by {giver}. Scan it again to see who holds it."
         )
     if custodian is not None and custodian.pk == to_party.pk:
         raise CustodyError(f"{to_party} already holds parcel {parcel.normalized_id}.")

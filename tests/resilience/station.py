@@ -57,7 +57,11 @@ def tell(entry) -> None:
 
 def record_and_push(outbox, station, **handover):
     event_id = outbox.record(station=station, clerk=f"clerk-{station}", **handover)
-    outbox.push_pending()
+    report = outbox.push_pending()
+    # The push may also settle earlier handovers; the clerk sees those too.
+    for settled in report.committed + report.conflicts:
+        if settled.event_id != event_id:
+            tell(settled)
     entry = outbox.entry(event_id)
     tell(entry)
     return entry
