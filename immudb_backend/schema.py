@@ -1,21 +1,26 @@
 """Schema changes on immudb.
 
 immudb indexes have no names (they are known by table and columns), ADD
-COLUMN must be nullable, UNIQUE indexes can only be created on an empty
-table, and there is no ALTER COLUMN on 1.9. Changes the server cannot make
-in place are made by rebuilding the table, as Django's SQLite backend does:
-create the new table, copy the rows, drop the old one, rename the new one.
+COLUMN must be nullable, a UNIQUE index can only be created on an empty
+table, and there is no ALTER COLUMN. (1.11 parses ALTER COLUMN, but the
+change lives only in the transaction's catalog and is gone after commit, so
+it is never used.) Changes the server cannot make in place are made by
+rebuilding the table, as Django's SQLite backend does: create the new table
+with its indexes while it is empty, copy the rows, then drop the old table
+and rename the new one in one transaction. If a row cannot be copied (a NULL
+for a NOT NULL column, a duplicate for a new UNIQUE index, a value too long)
+the new table is dropped and the old one is left as it was.
 """
 
-import copy
 import re
 
-from django.db import NotSupportedError
+from django.core.exceptions import ValidationError
+from django.db import DataError, NotSupportedError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.backends.ddl_references import Statement
 from django.db.models import UniqueConstraint
 
-INDEX_NAME = re.compile(r"^(?P<table>[^(]+)\((?P<columns>[^)]*)\)$")
+# immudb takes at most 1024 entries per transaction, one per row written;
+# each batch is one statement and, outside a transaction, one commit.
 COPY_BATCH = 200
 
 
@@ -28,12 +33,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     sql_rename_column = "ALTER TABLE %(table)s RENAME COLUMN %(old_column)s TO %(new_column)s"
     sql_create_index = "CREATE INDEX ON %(table)s (%(columns)s)"
     sql_create_unique_index = "CREATE UNIQUE INDEX ON %(table)s (%(columns)s)"
+    sql_delete_index = "DROP INDEX ON %(table)s (%(columns)s)"
     sql_create_fk = None
     sql_create_inline_fk = None
     sql_create_column_inline_fk = None
     sql_create_check = None
     sql_delete_check = None
-    sql_update_with_default = "UPDATE %(table)s SET %(column)s = %(default)s WHERE %(column)s IS NULL"
 
     def quote_value(self, value):
         if value is None:
@@ -49,7 +54,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     def prepare_default(self, value):
         return self.quote_value(value)
 
-    # Columns -------------------------------------------------------------
+    # Column and table definitions ------------------------------------------
     def _iter_column_sql(self, column_db_type, params, model, field, field_db_params, include_default):
         yield column_db_type
         if not field.null and not field.primary_key:  # a primary key is NOT NULL already
@@ -59,84 +64,67 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             yield f"DEFAULT {default_sql}"
             params.extend(default_params)
 
-    def _column_definition(self, model, field):
+    def _column_definition(self, model, field, indexed):
+        """``TYPE [NOT NULL] [DEFAULT ...]`` and its params, or (None, None) for no column."""
         definition, params = self.column_sql(model, field)
-        if definition is None:
-            return None
-        if field.db_type(self.connection) and "[" in definition and self._is_indexed(model, field):
-            definition = self._cap_indexed_varchar(definition)
-        return f"{self.quote_name(field.column)} {definition}", params
+        if definition is not None and indexed:
+            # An index key holds the whole value: the server caps indexed VARCHARs.
+            limit = self.connection.features.max_indexed_varchar_bytes
+            definition = re.sub(r"VARCHAR\[(\d+)\]", lambda m: f"VARCHAR[{min(int(m[1]), limit)}]", definition)
+        return definition, params
 
-    def _is_indexed(self, model, field):
-        if field.primary_key or field.unique or field.db_index:
-            return True
-        names = {field.name, field.column}
-        groups = [index.fields for index in model._meta.indexes]
-        groups += [c.fields for c in model._meta.constraints if isinstance(c, UniqueConstraint)]
-        groups += [list(t) for t in model._meta.unique_together]
-        return any(names & set(group) for group in groups)
-
-    def _cap_indexed_varchar(self, definition):
-        limit = self.connection.features.max_indexed_varchar_bytes
-
-        def cap(match):
-            return f"VARCHAR[{min(int(match.group(1)), limit)}]"
-
-        return re.sub(r"VARCHAR\[(\d+)\]", cap, definition)
-
-    def table_sql(self, model):
+    def _create_table(self, model, table, fields, unique, plain):
+        """CREATE TABLE with its indexes; UNIQUE ones can only be made while it is empty."""
+        indexed = {column for group in unique + plain for column in group}
         columns, params = [], []
-        for field in model._meta.local_fields:
-            column = self._column_definition(model, field)
-            if column is None:
-                continue
-            columns.append(column[0])
-            params.extend(column[1])
-        pk = model._meta.pk
+        for field in fields:
+            definition, field_params = self._column_definition(
+                model, field, field.primary_key or field.column in indexed
+            )
+            if definition is not None:
+                columns.append(f"{self.quote_name(field.column)} {definition}")
+                params.extend(field_params)
+        pk = next(f for f in fields if f.primary_key)
         columns.append(f"PRIMARY KEY ({self.quote_name(pk.column)})")
-        sql = self.sql_create_table % {"table": self.quote_name(model._meta.db_table), "definition": ", ".join(columns)}
-        return sql, params
+        self.execute(
+            self.sql_create_table % {"table": self.quote_name(table), "definition": ", ".join(columns)},
+            params or None,
+        )
+        for group in unique:
+            self._create_index(table, group, unique=True)
+        for group in plain:
+            self._create_index(table, group, unique=False)
 
-    # Tables --------------------------------------------------------------
+    def _column_groups(self, model, fields, renamed=None, dropped=None, extra_unique=()):
+        """The (unique, plain) index column groups of ``fields`` under ``model``'s Meta.
+
+        ``renamed`` maps old to new column names and ``dropped`` is a column
+        that no longer exists, for a table being rebuilt. Conditional and
+        expression constraints and indexes are left out: immudb cannot make
+        them, and Django's system checks warn about them.
+        """
+        meta, renamed = model._meta, renamed or {}
+
+        def columns(names):
+            group = [renamed.get(c, c) for c in (meta.get_field(n.lstrip("-")).column for n in names)]
+            return group if group and dropped not in group else None
+
+        unique = [[f.column] for f in fields if f.unique and not f.primary_key]
+        unique += [columns(t) for t in meta.unique_together]
+        unique += [columns(c.fields) for c in meta.constraints if _is_plain_unique(c)]
+        unique += list(extra_unique)
+        plain = [[f.column] for f in fields if f.db_index and not f.unique and not f.primary_key]
+        plain += [columns(i.fields) for i in meta.indexes if i.fields and i.condition is None]
+        unique = _distinct(unique)
+        return unique, [g for g in _distinct(plain) if g not in unique]
+
+    # Tables ------------------------------------------------------------------
     def create_model(self, model):
-        sql, params = self.table_sql(model)
-        self.execute(sql, params or None)
-        # UNIQUE indexes are only allowed on an empty table: create them now.
-        for columns in self._unique_column_groups(model):
-            self.execute(self._index_sql(model, columns, unique=True))
-        for columns in self._plain_index_column_groups(model):
-            self.execute(self._index_sql(model, columns, unique=False))
+        fields = model._meta.local_concrete_fields
+        self._create_table(model, model._meta.db_table, fields, *self._column_groups(model, fields))
         for field in model._meta.local_many_to_many:
             if field.remote_field.through._meta.auto_created:
                 self.create_model(field.remote_field.through)
-
-    def _unique_column_groups(self, model):
-        meta = model._meta
-        groups = [[f.column] for f in meta.local_fields if f.unique and not f.primary_key]
-        groups += [[meta.get_field(n).column for n in together] for together in meta.unique_together]
-        for constraint in meta.constraints:
-            if isinstance(constraint, UniqueConstraint):
-                if constraint.condition is not None or constraint.expressions:
-                    raise NotSupportedError(
-                        f"immudb cannot enforce conditional or expression constraint {constraint.name!r}."
-                    )
-                groups.append([meta.get_field(n).column for n in constraint.fields])
-        return _distinct(groups)
-
-    def _plain_index_column_groups(self, model):
-        meta = model._meta
-        unique = {tuple(g) for g in self._unique_column_groups(model)}
-        groups = [[f.column] for f in meta.local_fields if f.db_index and not f.unique and not f.primary_key]
-        for index in meta.indexes:
-            groups.append([meta.get_field(n.lstrip("-")).column for n in index.fields])
-        return [g for g in _distinct(groups) if tuple(g) not in unique]
-
-    def _index_sql(self, model, columns, unique):
-        template = self.sql_create_unique_index if unique else self.sql_create_index
-        return template % {
-            "table": self.quote_name(model._meta.db_table),
-            "columns": ", ".join(self.quote_name(c) for c in columns),
-        }
 
     def delete_model(self, model):
         for field in model._meta.local_many_to_many:
@@ -144,75 +132,82 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                 self.delete_model(field.remote_field.through)
         self.execute(self.sql_delete_table % {"table": self.quote_name(model._meta.db_table)})
 
-    # Indexes and constraints ---------------------------------------------
+    # Indexes and constraints -------------------------------------------------
+    def _create_index(self, table, columns, unique):
+        self.execute(
+            (self.sql_create_unique_index if unique else self.sql_create_index)
+            % {"table": self.quote_name(table), "columns": ", ".join(self.quote_name(c) for c in columns)}
+        )
+
+    def _drop_index(self, table, columns):
+        self.execute(
+            self.sql_delete_index
+            % {"table": self.quote_name(table), "columns": ", ".join(self.quote_name(c) for c in columns)}
+        )
+
+    def _add_unique(self, model, columns):
+        """A new UNIQUE index: made in place on an empty table, else by a rebuild."""
+        if self._has_rows(model):
+            self._remake_table(model, extra_unique=[columns])
+        else:
+            self._create_index(model._meta.db_table, columns, unique=True)
+
     def add_index(self, model, index):
         if index.contains_expressions or index.condition is not None:
             raise NotSupportedError(f"immudb cannot create expression or partial index {index.name!r}.")
-        columns = [model._meta.get_field(n.lstrip("-")).column for n in index.fields]
-        self.execute(self._index_sql(model, columns, unique=False))
+        self._create_index(model._meta.db_table, _columns(model, index.fields), unique=False)
 
     def remove_index(self, model, index):
-        columns = [model._meta.get_field(n.lstrip("-")).column for n in index.fields]
-        self._drop_index(model._meta.db_table, columns)
+        if index.fields and index.condition is None:
+            self._drop_index(model._meta.db_table, _columns(model, index.fields))
 
     def add_constraint(self, model, constraint):
-        if isinstance(constraint, UniqueConstraint):
-            self._remake_table(model, extra_unique=[[model._meta.get_field(n).column for n in constraint.fields]])
+        if _is_plain_unique(constraint):
+            self._add_unique(model, _columns(model, constraint.fields))
         else:
-            raise NotSupportedError(f"immudb cannot enforce constraint {constraint.name!r}.")
+            super().add_constraint(model, constraint)  # makes nothing for constraints immudb lacks
 
     def remove_constraint(self, model, constraint):
-        if isinstance(constraint, UniqueConstraint):
-            self._drop_index(model._meta.db_table, [model._meta.get_field(n).column for n in constraint.fields])
+        if _is_plain_unique(constraint):
+            self._drop_index(model._meta.db_table, _columns(model, constraint.fields))
+        else:
+            super().remove_constraint(model, constraint)
 
     def alter_unique_together(self, model, old_unique_together, new_unique_together):
         olds = {tuple(fields) for fields in old_unique_together}
         news = {tuple(fields) for fields in new_unique_together}
-        for fields in olds - news:
-            self._drop_index(model._meta.db_table, [model._meta.get_field(n).column for n in fields])
-        added = [[model._meta.get_field(n).column for n in fields] for fields in news - olds]
-        if added:
-            self._remake_table(model, extra_unique=added)
+        added = [_columns(model, fields) for fields in sorted(news - olds)]
+        if added and self._has_rows(model):
+            # ``model`` is the state after the change, as in a migration: the
+            # rebuilt table has its unique groups, the removed ones gone.
+            return self._remake_table(model, extra_unique=added)
+        for fields in sorted(olds - news):
+            self._drop_index(model._meta.db_table, _columns(model, fields))
+        for columns in added:
+            self._create_index(model._meta.db_table, columns, unique=True)
 
-    def alter_index_together(self, model, old_index_together, new_index_together):
-        pass
-
-    def _drop_index(self, table, columns):
-        self.execute(
-            f"DROP INDEX ON {self.quote_name(table)} ({', '.join(self.quote_name(c) for c in columns)})"
-        )
-
-    def _delete_constraint_sql(self, template, model, name):
-        match = INDEX_NAME.match(name)
-        if not match:
-            raise NotSupportedError(f"immudb has no constraint named {name!r}.")
-        columns = [c.strip() for c in match["columns"].split(",")]
-        return Statement(
-            "DROP INDEX ON %(table)s (%(columns)s)",
-            table=self.quote_name(match["table"]),
-            columns=", ".join(self.quote_name(c) for c in columns),
-        )
-
-    def _delete_index_sql(self, model, name, sql=None):
-        return self._delete_constraint_sql(None, model, name)
-
-    # Fields --------------------------------------------------------------
+    # Fields --------------------------------------------------------------------
     def add_field(self, model, field):
-        if field.many_to_many and field.remote_field.through._meta.auto_created:
-            return self.create_model(field.remote_field.through)
-        default = self.effective_default(field)
-        needs_rebuild = (not field.null and (default is not None or self._has_rows(model))) or field.unique
-        if needs_rebuild:
+        if field.many_to_many:
+            if field.remote_field.through._meta.auto_created:
+                self.create_model(field.remote_field.through)
+            return
+        if field.db_parameters(connection=self.connection)["type"] is None:
+            return
+        table = model._meta.db_table
+        has_rows = self._has_rows(model)
+        # ADD COLUMN makes only a nullable column, NULL in every row; a new
+        # UNIQUE index needs an empty table.
+        if not field.null or (has_rows and (field.unique or self._fill_value(field) is not None)):
             return self._remake_table(model, create_field=field)
-        column, params = self._column_definition(model, field)
-        definition = column.split(" ", 1)[1].replace(" NOT NULL", "")
+        definition, params = self._column_definition(model, field, field.unique or field.db_index)
         self.execute(
             self.sql_create_column
-            % {"table": self.quote_name(model._meta.db_table), "column": self.quote_name(field.column), "definition": definition},
+            % {"table": self.quote_name(table), "column": self.quote_name(field.column), "definition": definition},
             params or None,
         )
-        if field.db_index:
-            self.execute(self._index_sql(model, [field.column], unique=False))
+        if field.unique or field.db_index:
+            self._create_index(table, [field.column], unique=field.unique)
 
     def remove_field(self, model, field):
         if field.many_to_many:
@@ -221,149 +216,186 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             return
         if field.db_parameters(connection=self.connection)["type"] is None:
             return
-        # immudb refuses to drop an indexed column: drop its indexes first.
-        for name, info in self.connection.introspection.get_constraints(
-            self.connection.cursor(), model._meta.db_table
-        ).items():
-            if field.column in info["columns"] and not info["primary_key"]:
-                if len(info["columns"]) > 1:
-                    return self._remake_table(model, delete_field=field)
-                self.execute(self._delete_constraint_sql(None, model, name))
-        self.execute(
-            self.sql_delete_column
-            % {"table": self.quote_name(model._meta.db_table), "column": self.quote_name(field.column)}
-        )
+        table = model._meta.db_table
+        with self.connection.cursor() as cursor:
+            constraints = self.connection.introspection.get_constraints(cursor, table).values()
+        groups = [c["columns"] for c in constraints if field.column in c["columns"]]
+        if any(len(group) > 1 for group in groups):
+            # Dropping the column would leave the other columns' index behind.
+            return self._remake_table(model, delete_field=field)
+        # immudb refuses to drop an indexed column: drop its index first.
+        for group in groups:
+            self._drop_index(table, group)
+        self.execute(self.sql_delete_column % {"table": self.quote_name(table), "column": self.quote_name(field.column)})
 
-    def alter_field(self, model, old_field, new_field, strict=False):
-        if self._only_column_renamed(old_field, new_field):
-            return self.execute(
+    def _alter_field(self, model, old_field, new_field, old_type, new_type, old_db_params, new_db_params, strict=False):
+        table = model._meta.db_table
+        same_column_def = (old_type, old_field.null, old_field.primary_key) == (
+            new_type,
+            new_field.null,
+            new_field.primary_key,
+        )
+        old_index, new_index = _single_index(old_field), _single_index(new_field)
+        adds_unique = new_index == "unique" and old_index != "unique"
+        if not same_column_def or (adds_unique and self._has_rows(model)):
+            return self._remake_table(model, alter_field=(old_field, new_field))
+        if old_field.column != new_field.column:
+            self.execute(
                 self.sql_rename_column
                 % {
-                    "table": self.quote_name(model._meta.db_table),
+                    "table": self.quote_name(table),
                     "old_column": self.quote_name(old_field.column),
                     "new_column": self.quote_name(new_field.column),
                 }
             )
-        if old_field.db_parameters(connection=self.connection) == new_field.db_parameters(
-            connection=self.connection
-        ) and (old_field.null, old_field.unique, old_field.db_index, old_field.column) == (
-            new_field.null,
-            new_field.unique,
-            new_field.db_index,
-            new_field.column,
-        ):
-            return
-        self._remake_table(model, alter_field=(old_field, new_field))
-
-    def _only_column_renamed(self, old_field, new_field):
-        old, new = copy.copy(old_field), copy.copy(new_field)
-        return (
-            old_field.column != new_field.column
-            and old_field.db_parameters(connection=self.connection) == new_field.db_parameters(connection=self.connection)
-            and (old.null, old.unique, old.db_index, old.primary_key) == (new.null, new.unique, new.db_index, new.primary_key)
-        )
+        if old_index != new_index:
+            if old_index:
+                self._drop_index(table, [new_field.column])
+            if new_index:
+                self._create_index(table, [new_field.column], unique=new_index == "unique")
 
     def _has_rows(self, model):
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {self.quote_name(model._meta.db_table)}")
-            return cursor.fetchone()[0] > 0
+            cursor.execute(f"SELECT 1 FROM {self.quote_name(model._meta.db_table)} LIMIT 1")
+            return cursor.fetchone() is not None
 
-    # Table rebuild -------------------------------------------------------
+    def _fill_value(self, field):
+        """The value that existing rows get for ``field``: its default, if any."""
+        value = self.effective_default(field)
+        if value is None and field.has_db_default() and hasattr(field.db_default, "value"):
+            value = field.db_default.value
+        return value
+
+    # Table rebuild -------------------------------------------------------------
     def _remake_table(self, model, create_field=None, delete_field=None, alter_field=None, extra_unique=()):
-        """Rebuild ``model``'s table with one change, keeping every row.
-
-        A change that would lose data (a NOT NULL column with no default on
-        a table with rows, or rows that break a new UNIQUE index) stops
-        with an error before the old table is touched.
-        """
-        from django.apps.registry import Apps
-        from django.db import models
-
+        """Rebuild ``model``'s table with one change, keeping every row."""
         meta = model._meta
-        fields = {f.name: copy.deepcopy(f) for f in meta.local_concrete_fields}
-        mapping = {f.column: self.quote_name(f.column) for f in meta.local_concrete_fields}
-        new_defaults = {}
+        table = meta.db_table
+        if self.collect_sql:
+            raise NotSupportedError(
+                f"This change rebuilds table {table!r} and copies its rows, which cannot be written out as SQL."
+            )
+        fields = list(meta.local_concrete_fields)
+        # Each column of the new table: the old column it is copied from (None
+        # for a new column), a conversion if its type changes, a value for NULLs.
+        sources = {f.column: f.column for f in fields}
+        converters, fills, renamed, dropped = {}, {}, {}, None
         if delete_field is not None:
-            del fields[delete_field.name]
-            mapping.pop(delete_field.column, None)
+            fields = [f for f in fields if f.name != delete_field.name]
+            del sources[delete_field.column]
+            dropped = delete_field.column
         if alter_field is not None:
-            old_field, new_field = alter_field
-            del fields[old_field.name]
-            mapping.pop(old_field.column, None)
-            fields[new_field.name] = new_field
-            mapping[new_field.column] = self.quote_name(old_field.column)
-            if old_field.null and not new_field.null:
-                new_defaults[new_field.column] = self.effective_default(new_field)
+            old, new = alter_field
+            fields = [new if f.name == old.name else f for f in fields]
+            del sources[old.column]
+            sources[new.column] = old.column
+            renamed[old.column] = new.column
+            if _base_type(old.db_type(self.connection)) != _base_type(new.db_type(self.connection)):
+                converters[new.column] = self._converter(old, new)
+            if not new.null:
+                fills[new.column] = self._fill_value(new)
         if create_field is not None:
-            fields[create_field.name] = create_field
-            default = self.effective_default(create_field)
-            if default is None and not create_field.null and self._has_rows(model):
-                raise NotSupportedError(
-                    f"Adding NOT NULL column {create_field.column!r} to {meta.db_table!r} needs a default: "
-                    "the table has rows."
-                )
-            new_defaults[create_field.column] = default
+            fields.append(create_field)
+            sources[create_field.column] = None
+            fills[create_field.column] = self._fill_value(create_field)
+        unique, plain = self._column_groups(model, fields, renamed, dropped, extra_unique)
 
-        new_table = f"{meta.db_table}__new"
-        body = {name: field for name, field in fields.items()}
-        body["__module__"] = model.__module__
-        unique_together = [list(t) for t in meta.unique_together]
-        for columns in extra_unique:
-            names = [next(f.name for f in fields.values() if f.column == c) for c in columns]
-            unique_together.append(names)
-        body["Meta"] = type(
-            "Meta",
-            (),
-            {
-                "app_label": meta.app_label,
-                "db_table": new_table,
-                "unique_together": unique_together,
-                "indexes": [i.clone() for i in meta.indexes],
-                "constraints": [c.clone() for c in meta.constraints],
-                "apps": Apps(),
-            },
-        )
-        new_model = type(f"New{model.__name__}", (models.Model,), body)
-
-        rows = self._read_all(meta.db_table, list(mapping.values()))
-        self.create_model(new_model)
+        columns = list(sources)
+        read = [source for source in sources.values() if source is not None]
+        rows = []
+        for old_row in self._read_rows(table, read):
+            values = dict(zip(read, old_row))
+            row = []
+            for column, source in sources.items():
+                value = values.get(source)
+                if value is not None and column in converters:
+                    value = converters[column](value)
+                row.append(fills.get(column) if value is None else value)
+            rows.append(row)
+        new_table = f"{table}__new"
+        self._create_table(model, new_table, fields, unique, plain)
         try:
-            self._copy_rows(new_model, list(mapping.keys()), rows, new_defaults)
-        except Exception:
+            self._insert_rows(new_table, columns, rows)
+        except Exception as e:
             self.execute(self.sql_delete_table % {"table": self.quote_name(new_table)})
-            raise
-        self.execute(self.sql_delete_table % {"table": self.quote_name(meta.db_table)})
-        self.execute(
-            self.sql_rename_table % {"old_table": self.quote_name(new_table), "new_table": self.quote_name(meta.db_table)}
-        )
+            raise type(e)(f"Cannot change table {table!r}, which is left unchanged: {e}") from e
+        # immudb commits or discards DDL in a transaction as a whole, so the
+        # swap is atomic (Django's execute() refuses DDL in a transaction).
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            cursor.execute(self.sql_delete_table % {"table": self.quote_name(table)})
+            cursor.execute(
+                self.sql_rename_table % {"old_table": self.quote_name(new_table), "new_table": self.quote_name(table)}
+            )
 
-    def _read_all(self, table, select):
+    def _read_rows(self, table, columns):
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(select)} FROM {self.quote_name(table)}")
+            cursor.execute(f"SELECT {', '.join(map(self.quote_name, columns))} FROM {self.quote_name(table)}")
             return cursor.fetchall()
 
-    def _copy_rows(self, new_model, columns, rows, new_defaults):
-        added = [c for c in new_defaults if c not in columns]
-        all_columns = columns + added
-        table = self.quote_name(new_model._meta.db_table)
-        column_sql = ", ".join(self.quote_name(c) for c in all_columns)
+    def _converter(self, old_field, new_field):
+        """Stored values of ``old_field`` made into ``new_field``'s, the way Django converts them.
+
+        The server's CAST is not used: 1.9 casts little more than UUID to VARCHAR.
+        """
+        col = old_field.cached_col
+        from_db = self.connection.ops.get_db_converters(col) + old_field.get_db_converters(self.connection)
+
+        def convert(value):
+            for converter in from_db:
+                value = converter(value, col, self.connection)
+            try:
+                return new_field.get_db_prep_save(new_field.to_python(value), self.connection)
+            except (ValidationError, ValueError, TypeError) as e:
+                raise DataError(
+                    f"Cannot change table {old_field.model._meta.db_table!r}, which is left unchanged: "
+                    f"{value!r} in column {old_field.column!r} is no {new_field.get_internal_type()}."
+                ) from e
+
+        return convert
+
+    def _insert_rows(self, table, columns, rows):
+        column_sql = ", ".join(self.quote_name(c) for c in columns)
+        batch = max(1, min(COPY_BATCH, self.connection.features.max_query_params // len(columns)))
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
         with self.connection.cursor() as cursor:
-            for start in range(0, len(rows), COPY_BATCH):
-                values, params = [], []
-                for row in rows[start : start + COPY_BATCH]:
-                    row = list(row) + [new_defaults[c] for c in added]
-                    params.extend(
-                        new_defaults[c] if v is None and new_defaults.get(c) is not None else v
-                        for c, v in zip(all_columns, row)
-                    )
-                    values.append("(" + ", ".join(["%s"] * len(row)) + ")")
-                cursor.execute(f"INSERT INTO {table} ({column_sql}) VALUES {', '.join(values)}", params)
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
+                params = [value for row in chunk for value in row]
+                cursor.execute(
+                    f"INSERT INTO {self.quote_name(table)} ({column_sql}) VALUES {', '.join([placeholders] * len(chunk))}",
+                    params,
+                )
+
+
+def _is_plain_unique(constraint):
+    return (
+        isinstance(constraint, UniqueConstraint)
+        and constraint.fields
+        and constraint.condition is None
+        and not constraint.include
+    )
+
+
+def _columns(model, names):
+    return [model._meta.get_field(name.lstrip("-")).column for name in names]
+
+
+def _single_index(field):
+    """The index a field's own flags ask for on its column: "unique", "plain" or None."""
+    if field.primary_key:
+        return None
+    return "unique" if field.unique else "plain" if field.db_index else None
+
+
+def _base_type(db_type):
+    """``VARCHAR[10]`` -> ``VARCHAR``, ``INTEGER AUTO_INCREMENT`` -> ``INTEGER``."""
+    return db_type.split("[")[0].split()[0] if db_type else db_type
 
 
 def _distinct(groups):
     seen, result = set(), []
     for group in groups:
-        if tuple(group) not in seen:
+        if group and tuple(group) not in seen:
             seen.add(tuple(group))
             result.append(group)
     return result

@@ -26,11 +26,13 @@ def _configure_django():
     if not settings.configured:
         settings.configure(
             DEBUG=False,
+            SECRET_KEY="tests-only",  # sessions sign their data
             USE_TZ=True,
             TIME_ZONE="Europe/Berlin",
             INSTALLED_APPS=[
                 "django.contrib.contenttypes",
                 "django.contrib.auth",
+                "django.contrib.sessions",
                 "station_app.custody",
                 "tests.backend",
             ],
