@@ -75,6 +75,7 @@ case "$task" in
     bench)
         install_system_packages postgresql
         install_python_env
+        "$PY" -c "import psycopg" 2>/dev/null || "$PY" -m pip install -q -e ".[test,bench]"
         build_immudb 1.11.1
         export QT_QPA_PLATFORM=offscreen
         exec "$PY" -m tests.benchmarks "$@"

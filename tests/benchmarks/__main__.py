@@ -35,8 +35,8 @@ class Sizes:
 
 
 FULL = Sizes(runs=5, orm_ops=40, orm_events=1000, handovers=100, trail_lengths=(10, 100, 1000),
-             browse_events=100_000, browser_runs=3, app_runs=5, memory_runs=2, browse_pages=4, peer_runs=3, peer_handovers=200)
-QUICK = Sizes(runs=2, orm_ops=5, orm_events=200, handovers=20, trail_lengths=(10, 100),
+             browse_events=100_000, browser_runs=3, app_runs=5, memory_runs=2, browse_pages=2, peer_runs=3, peer_handovers=200)
+QUICK = Sizes(runs=2, orm_ops=5, orm_events=200, handovers=20, trail_lengths=(10, 100, 1000),
               browse_events=2_000, browser_runs=2, app_runs=1, memory_runs=1, browse_pages=1, peer_runs=1, peer_handovers=20)
 
 GOALS = {

@@ -8,6 +8,7 @@ pages the trail browser N pages deep, searches with each filter, and prints
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -66,7 +67,7 @@ def browse(app, window, pages: int) -> None:
     run(browser.search)
 
 
-def main(argv=None) -> int:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--browse", type=int, metavar="PAGES")
     args = parser.parse_args(argv)
@@ -86,8 +87,10 @@ def main(argv=None) -> int:
 
     window.close()
     ops.wait_for_all()
-    return 0
+    # PySide6 can abort while garbage-collecting Qt objects at interpreter
+    # exit; everything is measured and closed by now, so skip finalization.
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
