@@ -42,7 +42,7 @@ from station_app.custody.models import Handover, Party, Station
 
 PENDING, COMMITTED, CONFLICT = "pending", "committed", "conflict"
 
-# The server could not be reached or the session broke: try again later.
+# The session broke or the server is busy: try again later.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, dbapi.OperationalError, dbapi.InterfaceError)
 # immudb or the custody rules refused this event; sending it again cannot help.
 REFUSALS = (services.CustodyError, BarcodeError, DatabaseError, dbapi.DatabaseError)
@@ -185,7 +185,7 @@ class Outbox:
         """
         code = parse_parcel_code(scanned_code)
         services.check_request_offline(
-            condition=condition, photo=photo, signature=signature, note=note,
+            condition=condition, photo=photo, signature=signature, note=note, clerk=clerk,
             to_party_code=to_party, from_party_code=from_party,
         )
         occurred_at = occurred_at or datetime.datetime.now(datetime.timezone.utc)
@@ -258,6 +258,13 @@ class Outbox:
             return SyncReport(committed, conflicts, still_pending)
 
     def _push(self, entry: Entry, using: str) -> Entry:
+        try:
+            connections[using].ensure_connection()
+        except (DatabaseError, dbapi.DatabaseError) as error:
+            # No session (server away, or wrong address, login or database):
+            # the settings are at fault, not the handover, so it waits.
+            _drop_connection(using)
+            return self._update(entry, PENDING, error=_sentence(error))
         try:
             result = services.commit_handover(
                 scanned_code=entry.scanned_code,

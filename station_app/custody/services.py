@@ -97,7 +97,7 @@ def commit_handover(
     idempotent: committing the same event twice returns the first one.
     """
     code = parse_parcel_code(scanned_code)
-    _check_request(to_party, condition, photo, from_party, note, signature)
+    _check_request(to_party, condition, photo, from_party, note, signature, clerk)
     event_id = event_id or uuid.uuid4()
     occurred_at = occurred_at or timezone.now()
     if timezone.is_naive(occurred_at):
@@ -158,8 +158,12 @@ def _parcel_row(code, using: str) -> Parcel:
             time.sleep(CONFLICT_BACKOFF * attempt * (1 + random.random()))
 
 
-def check_request_offline(*, condition, photo=None, signature=None, note="", to_party_code, from_party_code=None):
+def check_request_offline(
+    *, condition, photo=None, signature=None, note="", clerk="", to_party_code, from_party_code=None
+):
     """The custody rules a station can check without its server; raises CustodyError."""
+    for name, text in (("note", note), ("clerk", clerk)):
+        _check_storable(name, text)
     if condition not in Condition.values:
         raise CustodyError(f"Unknown condition {condition!r}; choose one of: {', '.join(Condition.labels)}.")
     if condition in EVIDENCE_REQUIRED and not photo:
@@ -179,9 +183,21 @@ def check_request_offline(*, condition, photo=None, signature=None, note="", to_
         raise CustodyError(f"Party {to_party_code} already holds this parcel.")
 
 
-def _check_request(to_party, condition, photo, from_party, note, signature):
+def _check_storable(name: str, text: str) -> None:
+    # A lone surrogate (from a broken paste or a bad decoder) cannot travel as
+    # UTF-8; protobuf would fail mid-commit with a UnicodeEncodeError.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = ord(text[error.start])
+        raise CustodyError(
+            f"The {name} contains a broken character (U+{bad:04X}) at position {error.start}; retype that part."
+        ) from None
+
+
+def _check_request(to_party, condition, photo, from_party, note, signature, clerk):
     check_request_offline(
-        condition=condition, photo=photo, signature=signature, note=note,
+        condition=condition, photo=photo, signature=signature, note=note, clerk=clerk,
         to_party_code=to_party.code, from_party_code=from_party.code if from_party else None,
     )
     if not to_party.active:
