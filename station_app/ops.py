@@ -18,16 +18,22 @@ from typing import Any
 
 import shiboken6
 from django.db import connections
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
+
+
+class _Outcome:
+    # Results travel wrapped in a Python object: a bare bool sent through a
+    # queued Signal(object) led to a refcount crash at interpreter exit.
+    def __init__(self, ok: bool, value: Any):
+        self.ok, self.value = ok, value
 
 
 class _Relay(QObject):
     """Lives on the GUI thread, so signals emitted by a worker arrive queued there."""
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    finished = Signal(object)
 
 
 class _Job(QRunnable):
@@ -42,17 +48,19 @@ class _Job(QRunnable):
             ok, outcome = False, error
         finally:
             connections.close_all()
-        (self._relay.succeeded if ok else self._relay.failed).emit(outcome)
+        self._relay.finished.emit(_Outcome(ok, outcome))
 
 
 class _Tracker(QObject):
     pending_writes_changed = Signal(int)
 
     def __init__(self):
-        super().__init__()
+        # Owned by the application, so Qt destroys it (and its writer thread)
+        # with the app instead of at interpreter exit.
+        super().__init__(QCoreApplication.instance())
         self.running: set[Op] = set()
         self.pending_writes = 0
-        self.writer = QThreadPool()
+        self.writer = QThreadPool(self)
         self.writer.setMaxThreadCount(1)
 
 
@@ -61,7 +69,7 @@ _tracker: _Tracker | None = None
 
 def tracker() -> _Tracker:
     global _tracker
-    if _tracker is None:
+    if _tracker is None or not shiboken6.isValid(_tracker):
         _tracker = _Tracker()
     return _tracker
 
@@ -85,8 +93,7 @@ class Op:
     def run(self) -> None:
         state = tracker()
         relay = _Relay()
-        relay.succeeded.connect(lambda result: self._finish(self._on_success, result))
-        relay.failed.connect(lambda error: self._finish(self._on_failure or _log_failure, error))
+        relay.finished.connect(self._finish)
         self._relay = relay  # kept alive until the op reports back
         state.running.add(self)
         if self._writes:
@@ -96,14 +103,15 @@ class Op:
         else:
             QThreadPool.globalInstance().start(_Job(self._work, relay))
 
-    def _finish(self, callback, value) -> None:
+    def _finish(self, outcome: _Outcome) -> None:
+        callback = self._on_success if outcome.ok else (self._on_failure or _log_failure)
         state = tracker()
         state.running.discard(self)
         if self._writes:
             state.pending_writes -= 1
             state.pending_writes_changed.emit(state.pending_writes)
         if self._parent is None or shiboken6.isValid(self._parent):
-            callback(value)
+            callback(outcome.value)
 
 
 def _log_failure(error: Exception) -> None:

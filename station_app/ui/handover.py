@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import ledger
-from station_app.custody.barcodes import BarcodeError, parse_parcel_code
 from station_app.custody.models import Condition
 from station_app.custody.services import EVIDENCE_REQUIRED
 from station_app.ops import Op
@@ -42,6 +41,7 @@ class HandoverScreen(QWidget):
         self.custody: ledger.CustodyView | None = None
         self._scanned_code = ""
         self.photo: bytes | None = None
+        self._scans = 0
         self._build()
         self._reset_form()
 
@@ -127,14 +127,16 @@ class HandoverScreen(QWidget):
     def handle_scan(self, code: str) -> None:
         self._reset_form()
         self._scanned_code = code
+        self._scans += 1
+        scan = self._scans  # a newer scan replaces this one's result
         self.scan_field.setText(code)
         self.scan_field.selectAll()
         self.feedback.show_state("idle", "Looking up the parcel…")
-        Op(lambda: ledger.look_up(code), parent=self).success(self._show_custody).failure(self._scan_failed).run()
+        Op(lambda: ledger.look_up(code), parent=self).success(
+            lambda custody: self._show_custody(custody) if scan == self._scans else None
+        ).failure(lambda error: self._scan_failed(error) if scan == self._scans else None).run()
 
     def _show_custody(self, custody: ledger.CustodyView) -> None:
-        if self._scanned_code and ledger_id(self._scanned_code) != custody.parcel_id:
-            return  # a newer scan has replaced this one
         self.custody = custody
         if custody.custodian is None:
             holder = "New parcel: first intake at this station."
@@ -256,10 +258,3 @@ class HandoverScreen(QWidget):
 
     def _show_error(self, error: Exception) -> None:
         self.feedback.show_state("error", sentence(error), sound=True)
-
-
-def ledger_id(code: str) -> str | None:
-    try:
-        return parse_parcel_code(code).normalized_id
-    except BarcodeError:
-        return None
