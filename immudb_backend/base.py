@@ -112,6 +112,20 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     def _set_autocommit(self, autocommit):
         self.connection.autocommit = autocommit
 
+    # Savepoints live in the driver, which replays the statements before a
+    # savepoint to roll back to it (see dbapi.py): immudb has none that work.
+    def _savepoint(self, sid):
+        with self.wrap_database_errors:
+            self.connection.savepoint(sid)
+
+    def _savepoint_rollback(self, sid):
+        with self.wrap_database_errors:
+            self.connection.rollback_to_savepoint(sid)
+
+    def _savepoint_commit(self, sid):
+        with self.wrap_database_errors:
+            self.connection.release_savepoint(sid)
+
     def _close(self):
         if self.connection is not None:
             with self.wrap_database_errors:

@@ -4,12 +4,23 @@ immudb-py 1.5.0's own SQL helpers cannot send float, UUID, Decimal or date
 parameters and crash when reading FLOAT columns, so this module encodes and
 decodes ``SQLValue`` itself and calls the gRPC stub directly. Sessions carry
 interactive transactions (``NewTx``/``Commit``/``Rollback``).
+
+Savepoints are kept here, not on the server. immudb ends a transaction when
+one of its writes fails (both 1.9 and 1.11 answer "no transaction found"
+afterwards), 1.9 has no SAVEPOINT, and 1.11 accepts ``ROLLBACK TO SAVEPOINT``
+without undoing anything. So the connection logs each statement of the open
+transaction; rolling back to a savepoint rolls the server transaction back,
+opens a new one and replays the statements logged before the savepoint. A
+replayed query must return what it returned the first time (compared by
+digest), else the data changed under the transaction and ``TxReadConflict``
+asks for a retry, as a conflict at commit would.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 import time
 import uuid
 
@@ -146,6 +157,12 @@ class Connection:
         self.client = ImmudbClient(self.address)
         self._credentials = (user, password, database)
         self.transaction_id: str | None = None
+        # The open transaction's statements, (sql, params, is query, digest of
+        # the rows it returned), and savepoints as positions in that log.
+        self._tx_log: list[tuple] = []
+        self._savepoints: dict[str, int] = {}
+        # Why the server ended the open transaction, once a statement failed.
+        self._aborted: str | None = None
         # With autocommit off, the next statement opens a transaction (DB-API).
         self.autocommit = True
         # The immudb transaction id of the latest commit on this connection.
@@ -176,7 +193,7 @@ class Connection:
             if not _session_lost(e):
                 raise translate_rpc_error(e, self.address, sql) from e
             if self.transaction_id:
-                self.transaction_id = None
+                self._end()
                 raise OperationalError(
                     f"The immudb session on {self.address} expired during a transaction, "
                     "which was rolled back; retry it."
@@ -211,47 +228,136 @@ class Connection:
         self._open_session()
 
     # Transactions -------------------------------------------------------
+    @property
+    def in_transaction(self):
+        return self.transaction_id is not None or self._aborted is not None
+
     def begin(self):
         if self.transaction_id is None:
             response = self._call("NewTx", schema_pb2.NewTxRequest(mode=schema_pb2.TxMode.ReadWrite))
             self.transaction_id = response.transactionID
+            self._tx_log = []
+
+    def _end(self):
+        self.transaction_id = None
+        self._aborted = None
+        self._tx_log = []
+        self._savepoints = {}
 
     def commit(self):
+        if self._aborted is not None:
+            reason = self._aborted
+            self._end()
+            raise InternalError(
+                f"The transaction was not committed: immudb ended it when a statement failed ({reason})."
+            )
         if self.transaction_id is None:
             return None
         try:
             committed = self._call("Commit", empty_pb2.Empty())
         finally:
-            self.transaction_id = None
+            self._end()
         if committed.header.id:
             self.last_committed_tx_id = committed.header.id
         return committed
 
     def rollback(self):
         if self.transaction_id is None:
+            self._end()
             return
         try:
             self._call("Rollback", empty_pb2.Empty())
         except DatabaseError:
             pass  # a failed statement already ended the transaction on the server
         finally:
-            self.transaction_id = None
+            self._end()
 
-    # SQL ----------------------------------------------------------------
+    def savepoint(self, name):
+        self._check_not_aborted()
+        self._savepoints[name] = len(self._tx_log)
+
+    def release_savepoint(self, name):
+        self._savepoint_position(name)
+        del self._savepoints[name]
+
+    def rollback_to_savepoint(self, name):
+        """Undo the statements after savepoint ``name``: a new server transaction replays those before it."""
+        position = self._savepoint_position(name)
+        replay = self._tx_log[:position]
+        savepoints = {n: p for n, p in self._savepoints.items() if p <= position}
+        self.rollback()
+        self._savepoints = savepoints
+        if not replay:
+            return
+        self.begin()
+        self._savepoints = savepoints
+        for sql, params, is_query, digest in replay:
+            try:
+                if is_query:
+                    _, rows = self.query(sql, params)
+                    changed = _digest(rows) != digest
+                else:
+                    self.exec(sql, params)
+                    changed = False
+            except DatabaseError as e:
+                self.rollback()
+                raise TxReadConflict(
+                    f"Rolling back to savepoint {name} replays the transaction's earlier statements, and one "
+                    f"failed ({e}); the data changed under the transaction: retry it."
+                ) from e
+            if changed:
+                self.rollback()
+                raise TxReadConflict(
+                    f"Rolling back to savepoint {name} replays the transaction's earlier statements, and a query "
+                    f"now returns other rows; the data changed under the transaction: retry it. Query: {sql[:300]}"
+                )
+
+    def _savepoint_position(self, name):
+        try:
+            return self._savepoints[name]
+        except KeyError:
+            raise ProgrammingError(f"no savepoint {name} in the open transaction") from None
+
+    def _check_not_aborted(self):
+        if self._aborted is not None:
+            raise InternalError(
+                f"immudb ended the current transaction when a statement failed ({self._aborted}); "
+                "roll back the transaction, or to a savepoint, before sending more statements."
+            )
+
+    def _run_in_transaction(self, method_name, request, sql, is_query):
+        """Send one statement of the open transaction; log it, or note that the server ended the transaction."""
+        try:
+            result = self._call(method_name, request, sql, stream=is_query)
+        except DatabaseError as e:
+            # A failed write ends immudb's transaction; a failed read does
+            # not, unless the server says it has no transaction any more.
+            if self.transaction_id and (not is_query or _writes(sql) or "no transaction found" in str(e)):
+                self.transaction_id = None
+                self._aborted = str(e).split(" (server ", 1)[0]
+            raise
+        return result
+
+        # SQL ----------------------------------------------------------------
     def _begin_if_needed(self):
+        self._check_not_aborted()
         if not self.autocommit and self.transaction_id is None:
             self.begin()
 
     def exec(self, sql, params=()):
         self._begin_if_needed()
         request = schema_pb2.SQLExecRequest(sql=sql, params=_named(params))
-        return self._call("TxSQLExec" if self.transaction_id else "SQLExec", request, sql)
+        if not self.transaction_id:
+            return self._call("SQLExec", request, sql)
+        result = self._run_in_transaction("TxSQLExec", request, sql, False)
+        self._tx_log.append((sql, params, False, None))
+        return result
 
     def query(self, sql, params=()):
         self._begin_if_needed()
         request = schema_pb2.SQLQueryRequest(sql=sql, params=_named(params))
         if self.transaction_id:
-            chunks = self._call("TxSQLQuery", request, sql, stream=True)
+            chunks = self._run_in_transaction("TxSQLQuery", request, sql, True)
         elif _writes(sql):
             # INSERT ... RETURNING is a query that writes: the server runs it
             # only inside a read-write transaction.
@@ -268,6 +374,8 @@ class Connection:
             if not columns:
                 columns = [(c.name, c.type) for c in chunk.columns]
             rows.extend(tuple(decode_value(v) for v in row.values) for row in chunk.rows)
+        if self.transaction_id:
+            self._tx_log.append((sql, params, True, _digest(rows)))
         return columns, rows
 
     def cursor(self):
@@ -277,13 +385,17 @@ class Connection:
         self._call("Health", empty_pb2.Empty())
 
     def close(self):
-        if self.transaction_id:
+        if self.in_transaction:
             self.rollback()
         try:
             self.client._stub.CloseSession(empty_pb2.Empty(), timeout=5)
         except grpc.RpcError:
             pass  # an expired session is closed already
         self.client.channel.close()
+
+
+def _digest(rows) -> bytes:
+    return hashlib.blake2b(repr(rows).encode(), digest_size=16).digest()
 
 
 def _session_lost(error: grpc.RpcError) -> bool:

@@ -68,7 +68,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     requires_literal_defaults = False
     connection_persists_old_columns = False
     can_clone_databases = False
-    can_release_savepoints = False
     supports_atomic_references_rename = False
     create_test_procedure_without_params_sql = None
     introspected_field_types = {
@@ -112,9 +111,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     def can_return_rows_from_bulk_insert(self):
         return self.is_immudb_1_11
 
-    @cached_property
-    def uses_savepoints(self):
-        return self.is_immudb_1_11
+    # Savepoints are the driver's own, on both versions (see dbapi.py):
+    # immudb 1.11's ROLLBACK TO SAVEPOINT undoes nothing, and a failed
+    # write ends the whole server transaction.
+    uses_savepoints = True
+    can_release_savepoints = True
 
     @cached_property
     def supports_subqueries_in_where(self):

@@ -3,7 +3,7 @@ import decimal
 import uuid
 
 from django.conf import settings
-from django.db import NotSupportedError
+from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
@@ -83,6 +83,10 @@ class DatabaseOperations(BaseDatabaseOperations):
             return value
         places = decimal_places or 0
         scaled = decimal.Decimal(value).scaleb(places).to_integral_value(decimal.ROUND_HALF_EVEN)
+        if not scaled.is_finite() or not -(2**63) <= scaled < 2**63:
+            raise DataError(
+                f"immudb stores decimals as 64-bit integers of 10^-{places}; {value} does not fit."
+            )
         return int(scaled)
 
     def adapt_integerfield_value(self, value, internal_type):
