@@ -131,11 +131,13 @@ class ImmudbServer:
             else:
                 self.public_key_pem = generate_signing_key(key_path)
             args += ["--signingKey", str(key_path)]
+        env = dict(os.environ)
         if self.admin_password:
-            args += ["--admin-password", self.admin_password]
+            # Through the environment, not argv, where any local user could read it.
+            env["IMMUDB_ADMIN_PASSWORD"] = self.admin_password
         with open(self.data_dir / "immudb.log", "ab") as log:
             self.process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
             )
         try:
             self._wait_until_ready()

@@ -17,7 +17,7 @@ cd "$ROOT"
 
 SYSTEM_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
                  libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-                 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 xvfb)
+                 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libpulse0 xvfb)
 
 install_system_packages() {
     local missing=()

@@ -2,6 +2,8 @@
 
 import subprocess
 
+import pytest
+
 from immudb_backend.server import ImmudbServer, find_binary
 from tests.conftest import connect
 
@@ -26,3 +28,15 @@ def test_stop_removes_throwaway_data_dir():
     server.stop()
     assert process.poll() is not None
     assert not data_dir.exists()
+
+
+def test_admin_password_replaces_the_default_and_stays_off_the_command_line():
+    from immudb_backend import dbapi
+    from immudb_backend.server import random_password
+
+    password = random_password()
+    with ImmudbServer(admin_password=password) as server:
+        assert password not in " ".join(server.process.args)
+        dbapi.connect(host=server.host, port=server.port, password=password).close()
+        with pytest.raises(dbapi.OperationalError, match="refused the login"):
+            dbapi.connect(host=server.host, port=server.port, password="immudb")
