@@ -3,7 +3,9 @@
 Used by the test fixtures and by applications that embed a local server.
 The binary is built from immudb's Go module by ``packaging/immudb/build.py``
 and cached per version; ``IMMUDB_BIN_<version>`` (dots as underscores) or
-``IMMUDB_BIN`` point at an official release binary instead.
+``IMMUDB_BIN`` point at an official release binary instead. An application
+frozen with PyInstaller can ship the binary as ``bin/immudb-<version>`` inside
+its bundle.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,10 +28,18 @@ PINNED_VERSIONS = ("1.9.6", "1.11.1")
 DEFAULT_VERSION = "1.11.1"
 
 
+def binary_name(version: str) -> str:
+    return f"immudb-{version}.exe" if os.name == "nt" else f"immudb-{version}"
+
+
 def cached_binary_path(version: str) -> Path:
-    cache = Path(platformdirs.user_cache_dir("immudb-backend"))
-    suffix = ".exe" if os.name == "nt" else ""
-    return cache / "bin" / f"immudb-{version}{suffix}"
+    return Path(platformdirs.user_cache_dir("immudb-backend")) / "bin" / binary_name(version)
+
+
+def bundled_binary_path(version: str) -> Path | None:
+    """Where a PyInstaller bundle carries the binary, when running from one."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) / "bin" / binary_name(version) if bundle else None
 
 
 def find_binary(version: str = DEFAULT_VERSION) -> Path:
@@ -39,6 +50,9 @@ def find_binary(version: str = DEFAULT_VERSION) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"IMMUDB_BIN points at {path}, which is not a file.")
         return path
+    bundled = bundled_binary_path(version)
+    if bundled is not None and bundled.is_file():
+        return bundled
     path = cached_binary_path(version)
     if not path.is_file():
         raise FileNotFoundError(

@@ -16,11 +16,17 @@ def parse_args(argv):
     parser.add_argument("--demo", action="store_true", help="seed demo parties, a station and a clerk into an empty ledger")
     parser.add_argument("--offscreen-screenshots", metavar="DIR", type=Path,
                         help="render every screen to PNG files in DIR, then exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen on a throwaway ledger, then exit")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from station_app import self_test
+
+        return self_test.run()
     if args.offscreen_screenshots:
         import os
 
