@@ -16,6 +16,10 @@ from tests.benchmarks.stats import Figure, figure
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class BrowseFailed(RuntimeError):
+    """The station could not show a browser page; the message is the station's own."""
+
+
 def _station_env(server: ImmudbServer, database: str, home: Path) -> dict:
     """A station configuration of its own, pointing at ``database`` on the running server."""
     config_dir = home / "config" / "handover-station"
@@ -47,20 +51,29 @@ def _launch(env: dict, *args: str) -> tuple[float, list[str]]:
         if line.strip() == "ready":
             ready_after = time.perf_counter() - started
     stderr = process.stderr.read()
-    if process.wait() != 0 or ready_after is None:
-        raise RuntimeError(f"the station probe failed (exit {process.returncode}):\n{stderr[-3000:]}")
+    exit_code = process.wait()
+    if "the browser found nothing: " in stderr:
+        raise BrowseFailed(stderr.rsplit("the browser found nothing: ", 1)[1].strip())
+    if exit_code != 0 or ready_after is None:
+        raise RuntimeError(f"the station probe failed (exit {exit_code}):\n{stderr[-3000:]}")
     return ready_after, lines
 
 
 def cold_start_and_memory(server: ImmudbServer, database: str, start_runs: int, memory_runs: int,
-                          pages: int) -> tuple[Figure, Figure]:
-    """Seconds to a ready scan screen over ``start_runs`` launches; peak MB after browsing, ``memory_runs``."""
+                          pages: int) -> tuple[Figure, Figure | str]:
+    """Seconds to a ready scan screen over ``start_runs`` launches; peak MB after browsing, ``memory_runs``.
+
+    When browsing itself fails, the second value is what the station said instead.
+    """
     starts, peaks = [], []
     with tempfile.TemporaryDirectory(prefix="station-bench-") as home:
         env = _station_env(server, database, Path(home))
         for _ in range(start_runs):
             starts.append(_launch(env)[0])
         for _ in range(memory_runs):
-            lines = _launch(env, "--browse", str(pages))[1]
+            try:
+                lines = _launch(env, "--browse", str(pages))[1]
+            except BrowseFailed as failure:
+                return figure(starts, "s"), str(failure)
             peaks.append(float(next(line.split()[1] for line in lines if line.startswith("rss "))))
     return figure(starts, "s"), figure(peaks, "MB")

@@ -10,18 +10,22 @@ from tests.benchmarks.stats import Figure
 @dataclass(frozen=True)
 class Row:
     what: str
-    figure: Figure
+    figure: Figure | None  # None when the measurement itself failed
     goal: str = ""
     # Does the median meet the goal? None when the row has no goal.
     met: bool | None = None
+    failure: str = ""
 
     @property
     def verdict(self) -> str:
+        if self.failure:
+            return f"missed: {self.failure}"
         return "" if self.met is None else ("met" if self.met else "missed")
 
     def cells(self) -> list[str]:
         f = self.figure
-        return [self.what, f.fmt(f.median), f.fmt(f.low), f.fmt(f.high), self.goal, self.verdict]
+        figures = [f.fmt(f.median), f.fmt(f.low), f.fmt(f.high)] if f else ["—"] * 3
+        return [self.what, *figures, self.goal, self.verdict]
 
 
 HEADER = ["What", "Median", "Min", "Max", "Goal", "Result"]
@@ -32,6 +36,10 @@ def row(what: str, figure: Figure, limit: float | None = None, goal: str = "") -
     if limit is None:
         return Row(what, figure, goal)
     return Row(what, figure, goal or f"≤ {figure.fmt(limit)}", figure.median <= limit)
+
+
+def failed_row(what: str, goal: str, failure: str) -> Row:
+    return Row(what, None, goal, False, failure)
 
 
 def text_table(rows: list[Row]) -> str:
