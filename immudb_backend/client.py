@@ -8,6 +8,7 @@ class DatabaseClient(BaseDatabaseClient):
 
     @classmethod
     def settings_to_cmd_args_env(cls, settings_dict, parameters):
+        # The same defaults as the backend's connection (base.py).
         args = [
             cls.executable_name,
             f"--immudb-address={settings_dict['HOST'] or 'localhost'}",
@@ -16,5 +17,6 @@ class DatabaseClient(BaseDatabaseClient):
             f"--database={settings_dict['NAME']}",
             *parameters,
         ]
-        env = {"IMMUCLIENT_PASSWORD": settings_dict["PASSWORD"]} if settings_dict["PASSWORD"] else None
-        return args, env
+        # immuclient reads IMMUCLIENT_<FLAG> variables; a password there stays
+        # out of the process list.
+        return args, {"IMMUCLIENT_PASSWORD": settings_dict["PASSWORD"] or "immudb"}

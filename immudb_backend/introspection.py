@@ -1,7 +1,10 @@
-from django.db.backends.base.introspection import BaseDatabaseIntrospection, FieldInfo, TableInfo
+from collections import namedtuple
 
-# immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,
-# auto_increment, indexed, primary, unique.
+from django.db.backends.base.introspection import BaseDatabaseIntrospection
+from django.db.backends.base.introspection import FieldInfo as BaseFieldInfo
+from django.db.backends.base.introspection import TableInfo
+
+FieldInfo = namedtuple("FieldInfo", BaseFieldInfo._fields + ("is_autofield",))
 
 
 class DatabaseIntrospection(BaseDatabaseIntrospection):
@@ -21,7 +24,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         if description.is_autofield:
             return "AutoField"
         if field_type == "CharField" and not description.display_size:
-            return "TextField"
+            return "TextField"  # VARCHAR without a length
         return field_type
 
     def get_table_list(self, cursor):
@@ -29,16 +32,18 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         return [TableInfo(row[0], "t") for row in cursor.fetchall()]
 
     def _columns(self, cursor, table_name):
+        """immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,
+        auto_increment, indexed, primary, unique."""
         cursor.execute("SELECT * FROM COLUMNS(%s)", [table_name])
         return cursor.fetchall()
 
     def get_table_description(self, cursor, table_name):
         description = []
-        for _, name, kind, max_length, nullable, auto_increment, *_ in self._columns(cursor, table_name):
+        for _, name, kind, max_length, nullable, auto_increment, _, primary, _ in self._columns(cursor, table_name):
             size = max_length if kind == "VARCHAR" and max_length else None
-            description.append(
-                FieldInfo(name, kind, size, size, None, None, nullable, None, None, None, auto_increment, None)
-            )
+            # immudb reports primary key columns as nullable; they never are.
+            null_ok = nullable and not primary
+            description.append(FieldInfo(name, kind, size, size, None, None, null_ok, None, None, auto_increment))
         return description
 
     def get_sequences(self, cursor, table_name, table_fields=()):
@@ -51,15 +56,15 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         return [row[1] for row in self._columns(cursor, table_name) if row[7]]
 
     def get_relations(self, cursor, table_name):
-        return {}
+        return {}  # immudb has no foreign keys
 
     def get_constraints(self, cursor, table_name):
+        """Every index, named as immudb names it: ``table(col1,col2)``."""
         cursor.execute("SELECT * FROM INDEXES(%s)", [table_name])
         constraints = {}
         for _, name, unique, primary in cursor.fetchall():
-            columns = name[name.index("(") + 1 : -1].split(",")
             constraints[name] = {
-                "columns": columns,
+                "columns": name[name.index("(") + 1 : -1].split(","),
                 "primary_key": primary,
                 "unique": unique,
                 "foreign_key": None,
