@@ -236,13 +236,13 @@ class Outbox:
         return Counts(found.get(PENDING, 0), found.get(COMMITTED, 0), found.get(CONFLICT, 0))
 
     def push_pending(self, using: str = "default") -> SyncReport:
-        """Send every pending handover, in journal order; stop at the first unreachable server."""
+        """Send every pending handover, in journal order; stop at the first that must wait (server away or busy)."""
         with self._push_lock:
             committed, conflicts, still_pending = [], [], []
             waiting_parcels: set[str] = set()  # parcels with an earlier event still pending
-            unreachable = False
+            must_wait = False
             for entry in self.pending():
-                if unreachable or entry.parcel_id in waiting_parcels:
+                if must_wait or entry.parcel_id in waiting_parcels:
                     still_pending.append(entry)
                     waiting_parcels.add(entry.parcel_id)
                     continue
@@ -254,7 +254,7 @@ class Outbox:
                 else:
                     still_pending.append(pushed)
                     waiting_parcels.add(pushed.parcel_id)
-                    unreachable = True
+                    must_wait = True
             return SyncReport(committed, conflicts, still_pending)
 
     def _push(self, entry: Entry, using: str) -> Entry:

@@ -97,8 +97,8 @@ def push_until_settled(journals: list[Path], attempts: int = 5) -> None:
 @dataclass
 class Figures:
     sent: int = 0  # handovers journaled by all stations
-    told_committed: int = 0
-    told_pending: int = 0
+    told_committed: int = 0  # by the last message about each handover
+    told_pending: int = 0  # told "saved on this station" at least once
     told_conflict: int = 0
     committed: int = 0  # handover rows in immudb
     lost: int = 0
@@ -108,7 +108,7 @@ class Figures:
 
     def line(self, title: str) -> str:
         return (
-            f"{title}: sent {self.sent}, told committed {self.told_committed}, told pending {self.told_pending}, "
+            f"{title}: sent {self.sent}, told committed {self.told_committed}, told pending first {self.told_pending}, "
             f"told conflict {self.told_conflict}, committed {self.committed}, replayed {self.replayed}, "
             f"lost {self.lost}, duplicated {self.duplicated}"
         )
@@ -118,12 +118,15 @@ def audit(processes: list[StationProcess]) -> Figures:
     """Compare what clerks were told and what journals hold with the verified ledger."""
     figures = Figures()
     last_told: dict[str, dict] = {}
+    waited = set()
     for station in processes:
         for line in station.told():
             last_told[line["event_id"]] = line
+            if line["told"] == "pending":
+                waited.add(line["event_id"])
     told_kinds = Counter(line["told"] for line in last_told.values())
-    figures.told_committed, figures.told_pending = told_kinds["committed"], told_kinds["pending"]
-    figures.told_conflict = told_kinds["conflict"]
+    figures.told_committed, figures.told_conflict = told_kinds["committed"], told_kinds["conflict"]
+    figures.told_pending = len(waited)
 
     stored = Counter(str(e) for e in Handover.objects.values_list("event_id", flat=True))
     figures.committed = sum(stored.values())
