@@ -6,11 +6,12 @@ transaction reads its own snapshot, so counting the matching rows just
 before the write gives the number the write affects.
 """
 
+import re
+
 from django.db.models.sql import compiler
 from django.db.models.sql.compiler import (  # noqa: F401 - the compilers Django looks up here
     SQLAggregateCompiler,
     SQLCompiler,
-    SQLInsertCompiler,
 )
 
 
@@ -51,3 +52,23 @@ class SQLDeleteCompiler(RowCountMixin, compiler.SQLDeleteCompiler):
         if cursor is not None:
             cursor.close()
         return count if result_type == compiler.CURSOR else count
+
+
+class SQLInsertCompiler(compiler.SQLInsertCompiler):
+    def as_sql(self):
+        """An object with no values to send: immudb has no NULL for an AUTO_INCREMENT key.
+
+        immudb 1.9 spells such a row ``INSERT INTO t () VALUES ()``, 1.11
+        ``INSERT INTO t VALUES ()``.
+        """
+        statements = super().as_sql()
+        if self.query.fields:
+            return statements
+        pk = re.escape(self.connection.ops.quote_name(self.query.get_meta().pk.column))
+        columns = "" if self.connection.features.is_immudb_1_11 else "() "
+        empty = re.compile(rf"\({pk}\) VALUES \(NULL\)((?:, \(NULL\))*)")
+
+        def rows(match):
+            return f"{columns}VALUES ()" + ", ()" * match.group(1).count("(NULL)")
+
+        return [(empty.sub(rows, sql, count=1), params) for sql, params in statements]

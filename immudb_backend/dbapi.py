@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import re
 import time
 import uuid
 
@@ -135,6 +136,11 @@ def translate_rpc_error(error: grpc.RpcError, address: str, sql: str = "") -> Er
         return OperationalError(f"immudb server {address} refused the login: {detail}")
     if "session" in lowered and ("not found" in lowered or "expired" in lowered):
         return OperationalError(f"immudb session ended: {detail}{where}")
+    if "must be greater than current one" in lowered:
+        return IntegrityError(
+            "immudb hands out AUTO_INCREMENT keys in increasing order: an explicit key must be greater than any "
+            f"key the table has had ({detail}){where}"
+        )
     if "non-transient key to transient" in lowered:
         return NotSupportedError(
             "immudb cannot change a row written earlier in the same transaction; commit the first write, "
@@ -169,9 +175,12 @@ class Connection:
         self.last_committed_tx_id: int | None = None
         self._last_used = 0.0
         self._open_session()
-        info = self._call("ServerInfo", schema_pb2.ServerInfoRequest())
-        self.server_version_string = info.version
-        self.server_version = tuple(int(p) for p in info.version.split(".")[:3] if p.isdigit())
+        # Health, not ServerInfo: on 1.9 ServerInfo sums up every database on
+        # the server and fails ("already closed", "error walking dir") while
+        # another session unloads or drops one.
+        health = self._call("Health", empty_pb2.Empty())
+        self.server_version_string = health.version.rstrip("-")
+        self.server_version = tuple(int(p) for p in re.findall(r"\d+", self.server_version_string)[:3])
 
     def _open_session(self):
         user, password, database = self._credentials

@@ -42,7 +42,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_boolean_expr_in_select_clause = True
     supports_over_clause = False
     supports_aggregate_filter_clause = False
-    supports_order_by_nulls_modifier = False
     order_by_nulls_first = True
     allows_group_by_select_index = False
     supports_slicing_ordering_in_compound = False
@@ -116,6 +115,15 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     # write ends the whole server transaction.
     uses_savepoints = True
     can_release_savepoints = True
+
+    @cached_property
+    def supports_count_expression(self):
+        """COUNT(expression) and COUNT(DISTINCT ...); 1.9 has only COUNT(*)."""
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_order_by_nulls_modifier(self):
+        return self.is_immudb_1_11
 
     @cached_property
     def supports_subqueries_in_where(self):

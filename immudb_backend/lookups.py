@@ -8,9 +8,9 @@ in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Star
+from django.db.models.expressions import Col, Star
 from django.db.models.sql.compiler import PositionRef
-from django.db.models.sql.constants import MULTI
+from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
 GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
@@ -106,12 +106,32 @@ def position_ref_as_immudb(self, compiler, connection):
 
 
 def count_as_immudb(self, compiler, connection):
+    """immudb 1.9 counts only rows, COUNT(*); 1.11 counts expressions too.
+
+    On 1.9, counting a NOT NULL column that no LEFT JOIN can make NULL is
+    counting rows, so it becomes COUNT(*); anything else is refused.
+    """
     counted = self.get_source_expressions()[0]
-    if not isinstance(counted, Star) and not getattr(counted, "value", None) == "*":
-        raise NotSupportedError(
-            "immudb counts only rows, COUNT(*); counting the non-null values of an expression is not supported."
-        )
-    return self.as_sql(compiler, connection)
+    if connection.features.supports_count_expression or isinstance(counted, Star) or getattr(counted, "value", None) == "*":
+        return self.as_sql(compiler, connection)
+    if not self.distinct and self.filter is None and isinstance(counted, Col) and not counted.target.null:
+        join = compiler.query.alias_map.get(counted.alias)
+        if join is not None and getattr(join, "join_type", None) != LOUTER:
+            return "COUNT(*)", []
+    raise NotSupportedError(
+        "immudb 1.9 counts only rows, COUNT(*); counting the non-null or distinct values of an expression "
+        "needs immudb 1.11."
+    )
+
+
+def range_as_immudb(self, compiler, connection):
+    """immudb 1.9 has no BETWEEN: the same bounds as two comparisons."""
+    lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+    rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+    if not isinstance(rhs_sql, (list, tuple)) or len(rhs_sql) != 2 or len(rhs_params) != 2:
+        return self.as_sql(compiler, connection)  # bounds with SQL of their own: BETWEEN (1.11)
+    low, high = rhs_sql
+    return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
 def register():
@@ -132,3 +152,4 @@ def register():
     lookups.Regex.as_immudb = regex_as_immudb
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
+    lookups.Range.as_immudb = range_as_immudb
