@@ -87,7 +87,9 @@ class Handover(models.Model):
         # One event per place in a parcel's trail: a second station racing
         # for the same place fails, so the trail never forks.
         unique_together = [("parcel", "sequence")]
-        indexes = [models.Index(fields=["occurred_at"])]
+        # The browser pages newest first by (occurred_at, id); immudb sorts by
+        # an index only when one covers every ORDER BY column.
+        indexes = [models.Index(fields=["occurred_at"]), models.Index(fields=["occurred_at", "id"])]
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
