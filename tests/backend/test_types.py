@@ -201,3 +201,21 @@ def test_read_conflict_is_a_clear_operational_error(django_db, immudb_server, im
         first.close()
         second.close()
     assert issubclass(dbapi.TxReadConflict, dbapi.OperationalError)
+
+
+def test_save_of_an_existing_row_is_an_update_not_an_upsert(django_db):
+    from immudb_backend.history import revisions
+
+    author = Author.objects.create(name="A")
+    author.name = "B"
+    author.save()
+    Author.objects.filter(pk=author.pk + 100).update(name="ghost")
+    assert list(Author.objects.values_list("pk", "name")) == [(author.pk, "B")]
+    assert [r.values["name"] for r in revisions(author)] == ["A", "B"]
+
+
+def test_ordering_by_a_selected_column_does_not_rely_on_order_by_position(django_db):
+    for name in ("b", "c", "a"):
+        Author.objects.create(name=name)
+    assert list(Author.objects.values_list("name", flat=True).order_by("name")) == ["a", "b", "c"]
+    assert list(Author.objects.values_list("name", flat=True).order_by("-name")) == ["c", "b", "a"]
