@@ -37,6 +37,7 @@ def main(argv=None) -> int:
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("handover-station")
     app.setApplicationName("handover-station")
+    app.setDesktopFileName("org.handoverstation.Station")  # the installed desktop entry, for its icon
     from station_app.resources import resource_path
 
     app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
