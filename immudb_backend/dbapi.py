@@ -146,6 +146,8 @@ def translate_rpc_error(error: grpc.RpcError, address: str, sql: str = "") -> Er
             "immudb cannot change a row written earlier in the same transaction; commit the first write, "
             f"then change it{where}"
         )
+    if "larger than max" in lowered:
+        return DataError(f"The statement is larger than immudb accepts in one message: {detail}{where}")
     if "exceed" in lowered or "invalid value" in lowered or "max length" in lowered:
         return DataError(detail + where)
     if "not supported" in lowered or "unsupported" in lowered:
@@ -157,6 +159,9 @@ class Connection:
     """One immudb session on one database; autocommit unless a transaction is open."""
 
     def __init__(self, host, port, user, password, database, timeout=30.0):
+        if not isinstance(port, int) or not 0 < port < 65536:
+            # gRPC would silently wrap e.g. 70000 to another port.
+            raise InterfaceError(f"Port {port!r} is not a TCP port; use a number from 1 to 65535.")
         self.address = f"{host}:{port}"
         self.database = database
         self.timeout = timeout
@@ -187,6 +192,10 @@ class Connection:
         try:
             self.client.openSession(user, password, database.encode())
         except grpc.RpcError as e:
+            if "database does not exist" in (e.details() or ""):
+                raise OperationalError(
+                    f"immudb server {self.address} has no database {database!r}; check the database name."
+                ) from e
             raise translate_rpc_error(e, self.address) from e
         self._last_used = time.monotonic()
 

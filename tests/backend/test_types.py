@@ -219,3 +219,14 @@ def test_ordering_by_a_selected_column_does_not_rely_on_order_by_position(django
         Author.objects.create(name=name)
     assert list(Author.objects.values_list("name", flat=True).order_by("name")) == ["a", "b", "c"]
     assert list(Author.objects.values_list("name", flat=True).order_by("-name")) == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize("port", [0, 70000, -1])
+def test_impossible_ports_are_refused_before_connecting(port):
+    with pytest.raises(dbapi.InterfaceError, match="not a TCP port"):
+        dbapi.connect(host="127.0.0.1", port=port)
+
+
+def test_unknown_database_is_named(immudb_server):
+    with pytest.raises(dbapi.OperationalError, match="no database 'nosuchdb'"):
+        dbapi.connect(host=immudb_server.host, port=immudb_server.port, database="nosuchdb")
