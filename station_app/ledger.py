@@ -7,15 +7,19 @@ left for a widget to trigger on the GUI thread.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 
 from immudb_backend.trusted_state import AlreadyEnrolled
 from station_app.custody import services, verification
+from station_app.custody.barcodes import parse_parcel_code
 from station_app.custody.models import Condition, Handover, Parcel, Party, Station
+from station_app.outbox import TRANSIENT_ERRORS, Counts, Entry, Outbox
 
 PAGE_SIZE = 50
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,32 +36,31 @@ class PartyRow:
 
 @dataclass(frozen=True)
 class CustodyView:
+    """Who holds a parcel, as this station sees it before a handover."""
+
     parcel_id: str
-    custodian: PartyRow | None
+    custodian_code: str | None
+    custodian_label: str | None
     last_condition: str | None  # label
-    sequence: int
+    # The trail length the next handover expects; None when unknown (the
+    # server could not be asked), and the handover is then checked against
+    # its giver alone when it is sent.
+    sequence: int | None
+    server_unreachable: bool = False
+    from_unsent: bool = False  # the custodian is the receiver of this station's own unsent handover
 
 
 @dataclass(frozen=True)
 class HandoverRequest:
     scanned_code: str
-    to_party_pk: int
+    to_party_code: str
     condition: str
     station_code: str
     clerk: str
-    from_party_pk: int | None
-    expected_sequence: int
+    from_party_code: str | None
+    expected_sequence: int | None
     note: str = ""
     photo: bytes | None = None
-
-
-@dataclass(frozen=True)
-class CommitResult:
-    parcel_id: str
-    sequence: int
-    tx_id: int
-    to_party: str
-    to_party_code: str
 
 
 @dataclass(frozen=True)
@@ -102,33 +105,71 @@ def station(code: str | None = None) -> tuple[str, str] | None:
     return (found.code, found.name) if found else None
 
 
-def look_up(scanned_code: str) -> CustodyView:
-    custody = services.current_custody(scanned_code)
-    parcel_id = services.parse_parcel_code(scanned_code).normalized_id
-    return CustodyView(
-        parcel_id=parcel_id,
-        custodian=_party_row(custody.custodian) if custody.custodian else None,
-        last_condition=Condition(custody.last_condition).label if custody.last_condition else None,
-        sequence=custody.sequence,
+def look_up(scanned_code: str, outbox: Outbox) -> CustodyView:
+    """The parcel's custodian: the server's trail, overlaid with this station's unsent handovers.
+
+    An unsent handover of the parcel is newer than anything on the server, so
+    its receiver holds the parcel. The journal is read before the server: a
+    handover pushed in between is then in both, and the overlay stays right.
+    If the server cannot be reached and nothing is journaled, the custodian is
+    unknown (see README, "Working while the server is away").
+    """
+    parcel_id = parse_parcel_code(scanned_code).normalized_id
+    unsent = [entry for entry in outbox.pending() if entry.parcel_id == parcel_id]
+    try:
+        custody = services.current_custody(scanned_code)
+    except TRANSIENT_ERRORS:
+        view = CustodyView(parcel_id, None, None, None, None, server_unreachable=True)
+    else:
+        holder = custody.custodian
+        view = CustodyView(
+            parcel_id=parcel_id,
+            custodian_code=holder.code if holder else None,
+            custodian_label=_party_row(holder).label if holder else None,
+            last_condition=Condition(custody.last_condition).label if custody.last_condition else None,
+            sequence=custody.sequence,
+        )
+    if not unsent:
+        return view
+    latest = unsent[-1]
+    return replace(
+        view,
+        custodian_code=latest.to_party,
+        custodian_label=None,  # the screen names it from its party list; the server may be away
+        last_condition=Condition(latest.condition).label,
+        sequence=None if latest.expected_sequence is None else latest.expected_sequence + 1,
+        from_unsent=True,
     )
 
 
-def commit(request: HandoverRequest) -> CommitResult:
-    committed = services.commit_handover(
+def commit(request: HandoverRequest, outbox: Outbox) -> Entry:
+    """Journal the handover on this station, then send everything waiting; where the handover stands now.
+
+    Raises BarcodeError or CustodyError, journaling nothing, for what the
+    station can refuse on its own.
+    """
+    event_id = outbox.record(
         scanned_code=request.scanned_code,
-        to_party=Party.objects.get(pk=request.to_party_pk),
-        condition=request.condition,
-        station=Station.objects.get(code=request.station_code),
-        clerk=request.clerk,
-        from_party=Party.objects.get(pk=request.from_party_pk) if request.from_party_pk else None,
+        to_party=request.to_party_code,
+        from_party=request.from_party_code,
         expected_sequence=request.expected_sequence,
+        condition=request.condition,
+        station=request.station_code,
+        clerk=request.clerk,
         note=request.note,
         photo=request.photo,
     )
-    handover = committed.handover
-    return CommitResult(
-        handover.parcel.normalized_id, handover.sequence, committed.tx_id, str(handover.to_party), handover.to_party.code
-    )
+    try:
+        outbox.push_pending()
+    except Exception:  # noqa: BLE001 - the handover is journaled; the sync timer sends it later
+        log.exception("Sending the outbox failed after handover %s was journaled", event_id)
+    return outbox.entry(event_id)
+
+
+def sync(outbox: Outbox) -> Counts:
+    """Send every unsent handover; how many wait and how many need a supervisor."""
+    outbox.push_pending()
+    return outbox.counts()
 
 
 def _event_row(event: Handover) -> EventRow:

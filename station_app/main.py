@@ -84,10 +84,12 @@ def _run(app, args, config, start_server) -> int:
 
     connections.close_all()  # the GUI thread keeps no connection; ops open their own
 
+    from station_app.outbox import Outbox
     from station_app.ui.main_window import MainWindow
 
     code, name = found
-    window = MainWindow(code, name, None, config, start_embedded=start_server)
+    # One journal for the whole app: every handover goes through it, and the sync timer empties it.
+    window = MainWindow(code, name, None, config, outbox=Outbox(), start_embedded=start_server)
     window.show()
     window.start()
     if args.offscreen_screenshots:

@@ -52,8 +52,6 @@ class _Job(QRunnable):
 
 
 class _Tracker(QObject):
-    pending_writes_changed = Signal(int)
-
     def __init__(self):
         # Owned by the application, so Qt destroys it (and its writer thread)
         # with the app instead of at interpreter exit.
@@ -98,7 +96,6 @@ class Op:
         state.running.add(self)
         if self._writes:
             state.pending_writes += 1
-            state.pending_writes_changed.emit(state.pending_writes)
             state.writer.start(_Job(self._work, relay))
         else:
             QThreadPool.globalInstance().start(_Job(self._work, relay))
@@ -109,7 +106,6 @@ class Op:
         state.running.discard(self)
         if self._writes:
             state.pending_writes -= 1
-            state.pending_writes_changed.emit(state.pending_writes)
         if self._parent is None or shiboken6.isValid(self._parent):
             callback(outcome.value)
 

@@ -17,7 +17,7 @@ _home = tempfile.mkdtemp(prefix="station-tests-")
 os.environ["XDG_CONFIG_HOME"] = str(Path(_home) / "config")
 os.environ["XDG_DATA_HOME"] = str(Path(_home) / "data")
 
-from immudb_backend.server import PINNED_VERSIONS, ImmudbServer  # noqa: E402
+from immudb_backend.server import PINNED_VERSIONS, ImmudbServer, free_port  # noqa: E402
 
 def _configure_django():
     import django
@@ -51,6 +51,15 @@ VERSIONS = [v for v in os.environ.get("IMMUDB_VERSIONS", ",".join(PINNED_VERSION
 @pytest.fixture(scope="session", params=VERSIONS, ids=lambda v: f"immudb-{v}")
 def immudb_server(request):
     server = ImmudbServer(version=request.param)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=VERSIONS, ids=lambda v: f"immudb-{v}")
+def restartable_server(request, tmp_path):
+    """A server of its own, on a data dir and port it keeps across kill(), stop() and start()."""
+    server = ImmudbServer(version=request.param, data_dir=tmp_path / "immudb", port=free_port())
     server.start()
     yield server
     server.stop()

@@ -14,8 +14,9 @@ try:
 except ImportError:  # Qt Multimedia needs the system's audio libraries
     QSoundEffect = None
 
-ICONS = {"ok": "scan_ok.svg", "error": "scan_error.svg", "idle": "pending.svg"}
-SOUNDS = {"ok": "scan_ok.wav", "error": "scan_error.wav"}
+ICONS = {"ok": "scan_ok.svg", "error": "scan_error.svg", "idle": "pending.svg", "pending": "pending.svg"}
+# A handover saved on the station for later is a success for the clerk, so it sounds like one.
+SOUNDS = {"ok": "scan_ok.wav", "error": "scan_error.wav", "pending": "scan_ok.wav"}
 MUTED_KEY = "feedback/muted"
 
 

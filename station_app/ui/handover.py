@@ -23,21 +23,25 @@ from station_app import ledger
 from station_app.custody.models import Condition
 from station_app.custody.services import EVIDENCE_REQUIRED
 from station_app.ops import Op
+from station_app.outbox import COMMITTED, CONFLICT, PENDING, Entry, Outbox
 from station_app.ui.errors import sentence
 from station_app.ui.feedback import ScanFeedback
 from station_app.ui.recipients import PartyListModel, RecentFirstProxy, RecipientList, recent_codes, remember_recent
 
 CONDITION_KEYS = ["F1", "F2", "F3", "F4", "F5", "F6"]
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+SERVER_AWAY = "Server unreachable — this handover will be saved on this station and sent later."
 
 
 class HandoverScreen(QWidget):
     committed = Signal(int)  # tx id
+    journaled = Signal()  # a handover went into the outbox, whatever became of it
     trail_requested = Signal(str)  # parcel id
 
-    def __init__(self, station_code: str, clerk: str, parent=None):
+    def __init__(self, station_code: str, clerk: str, outbox: Outbox, parent=None):
         super().__init__(parent)
         self.station_code, self.clerk = station_code, clerk
+        self.outbox = outbox
         self.custody: ledger.CustodyView | None = None
         self._scanned_code = ""
         self.photo: bytes | None = None
@@ -132,20 +136,37 @@ class HandoverScreen(QWidget):
         self.scan_field.setText(code)
         self.scan_field.selectAll()
         self.feedback.show_state("idle", "Looking up the parcel…")
-        Op(lambda: ledger.look_up(code), parent=self).success(
+        outbox = self.outbox
+        Op(lambda: ledger.look_up(code, outbox), parent=self).success(
             lambda custody: self._show_custody(custody) if scan == self._scans else None
         ).failure(lambda error: self._scan_failed(error) if scan == self._scans else None).run()
 
     def _show_custody(self, custody: ledger.CustodyView) -> None:
         self.custody = custody
-        if custody.custodian is None:
-            holder = "New parcel: first intake at this station."
+        if custody.custodian_code is not None:
+            holder = f"Held by {self._party_label(custody)}; last condition: {custody.last_condition}."
+            if custody.from_unsent:
+                holder += " (From this station's handover that is not sent yet.)"
+        elif custody.server_unreachable:
+            holder = (
+                "Holder unknown while the server is away: this is recorded as a first intake, and if the parcel "
+                "already has a trail, a supervisor sees it under Conflicts (Ctrl+3)."
+            )
         else:
-            holder = f"Held by {custody.custodian.label}; last condition: {custody.last_condition}."
+            holder = "New parcel: first intake at this station."
         self.parcel_label.setText(f"Parcel {custody.parcel_id}. {holder}")
-        self.feedback.show_state("ok", f"Parcel {custody.parcel_id} scanned. Pick the receiving party.", sound=True)
+        if custody.server_unreachable:
+            self.feedback.show_state("pending", SERVER_AWAY, sound=True)
+        else:
+            self.feedback.show_state("ok", f"Parcel {custody.parcel_id} scanned. Pick the receiving party.", sound=True)
         self.condition_group.buttons()[0].setChecked(True)
         self.recipient_list.setFocus()
+
+    def _party_label(self, custody: ledger.CustodyView) -> str:
+        if custody.custodian_label:
+            return custody.custodian_label
+        known = {party.code: party.label for party in self.parties.parties()}
+        return known.get(custody.custodian_code, custody.custodian_code)
 
     def _open_trail(self) -> None:
         if self.custody is not None and self.custody.sequence:
@@ -219,36 +240,44 @@ class HandoverScreen(QWidget):
             return self._refuse("Pick the parcel's condition (F1–F6).")
         request = ledger.HandoverRequest(
             scanned_code=self._scanned_code,
-            to_party_pk=party.pk,
+            to_party_code=party.code,
             condition=condition,
             station_code=self.station_code,
             clerk=self.clerk,
-            from_party_pk=self.custody.custodian.pk if self.custody.custodian else None,
+            from_party_code=self.custody.custodian_code,
             expected_sequence=self.custody.sequence,
             note=self.note_field.text().strip(),
             photo=self.photo,
         )
         self.commit_button.setEnabled(False)
         self.feedback.show_state("idle", f"Recording the handover to {party.label}…")
-        Op(lambda: ledger.commit(request), parent=self, writes=True).success(self._committed).failure(
-            self._commit_failed
-        ).run()
+        outbox = self.outbox
+        Op(lambda: ledger.commit(request, outbox), parent=self, writes=True).success(
+            lambda entry: self._journaled(entry, party)
+        ).failure(self._commit_failed).run()
 
     def _refuse(self, message: str) -> None:
         self.feedback.show_state("error", message, sound=True)
 
-    def _committed(self, result: ledger.CommitResult) -> None:
+    def _journaled(self, entry: Entry, party: ledger.PartyRow) -> None:
+        """The handover is safe in the outbox; tell the clerk whether it also reached the server."""
         self.commit_button.setEnabled(True)
-        remember_recent(result.to_party_code)
+        remember_recent(party.code)
         self.parties.set_parties(self.parties.parties(), recent_codes())
-        self.feedback.show_state(
-            "ok", f"Committed — tx {result.tx_id}: parcel {result.parcel_id} to {result.to_party}.", sound=True
-        )
+        if entry.state == COMMITTED and entry.tx_id:
+            self.feedback.show_state(
+                "ok", f"Committed — tx {entry.tx_id}: parcel {entry.parcel_id} to {party.label}.", sound=True
+            )
+        else:
+            state = {COMMITTED: "ok", PENDING: "pending", CONFLICT: "error"}[entry.state]
+            self.feedback.show_state(state, entry.clerk_message, sound=True)
         self._scanned_code = ""
         self._reset_form()
         self.scan_field.clear()
         self.scan_field.setFocus()
-        self.committed.emit(result.tx_id)
+        self.journaled.emit()
+        if entry.tx_id:
+            self.committed.emit(entry.tx_id)
 
     def _commit_failed(self, error: Exception) -> None:
         self.commit_button.setEnabled(True)

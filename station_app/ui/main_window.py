@@ -1,17 +1,19 @@
-"""The station window: clerk screen, trail, browser, and the connection in the status bar."""
+"""The station window: clerk screen, trail, browser, conflicts, and the connection and outbox in the status bar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QStatusBar
 
-from station_app import bootstrap, ledger, ops
+from station_app import bootstrap, ledger
 from station_app import config as station_config
 from station_app.ops import Op
+from station_app.outbox import Counts, Outbox
 from station_app.ui.browser import BrowserScreen
+from station_app.ui.conflicts import ConflictsScreen
 from station_app.ui.errors import sentence
 from station_app.ui.handover import HandoverScreen
 from station_app.ui.scanner import ScanCatcher
@@ -20,22 +22,30 @@ from station_app.ui.sign_in import SignInScreen
 from station_app.ui.trail import TrailScreen
 
 
+SYNC_INTERVAL_MS = 10_000
+
+
 class MainWindow(QMainWindow):
     def __init__(self, station_code: str, station_name: str, clerk: str | None,
-                 config: station_config.ConnectionConfig,
-                 start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None):
+                 config: station_config.ConnectionConfig, *, outbox: Outbox,
+                 start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None,
+                 sync_interval_ms: int = SYNC_INTERVAL_MS):
         super().__init__()
-        self.setWindowTitle(f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+, Settings)")
+        self.setWindowTitle(
+            f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+3 Conflicts · Ctrl+, Settings)"
+        )
         self.config = config
+        self.outbox = outbox
         self._start_embedded = start_embedded
         self.station_name = station_name
         self.clerk = clerk  # None until someone signs in
         self.sign_in = SignInScreen()
-        self.handover = HandoverScreen(station_code, clerk or "")
+        self.handover = HandoverScreen(station_code, clerk or "", outbox)
         self.trail = TrailScreen()
         self.browser = BrowserScreen()
+        self.conflicts = ConflictsScreen()
         self.stack = QStackedWidget()
-        for screen in (self.sign_in, self.handover, self.trail, self.browser):
+        for screen in (self.sign_in, self.handover, self.trail, self.browser, self.conflicts):
             self.stack.addWidget(screen)
         self.setCentralWidget(self.stack)
         self._build_status_bar()
@@ -43,12 +53,13 @@ class MainWindow(QMainWindow):
         self.sign_in.signed_in.connect(self.signed_in_as)
 
         self.handover.committed.connect(self._show_last_tx)
+        self.handover.journaled.connect(self.refresh_outbox)
         self.handover.trail_requested.connect(self.open_trail)
         self.browser.trail_requested.connect(self.open_trail)
         self.trail.back_requested.connect(self._back_from_trail)
-        ops.tracker().pending_writes_changed.connect(self._show_pending)
         QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
         QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
+        QShortcut(QKeySequence("Ctrl+3"), self, self.show_conflicts)
         QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
         QShortcut(QKeySequence("Ctrl+L"), self, self.sign_out)
 
@@ -57,6 +68,10 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.scan_catcher)
         self._previous_screen = self.handover
         self.settings_dialog: SettingsDialog | None = None
+        # Handovers saved while the server was away go out on this beat.
+        self._syncing = False
+        self.sync_timer = QTimer(self, interval=sync_interval_ms)
+        self.sync_timer.timeout.connect(self.sync_outbox)
         geometry = QSettings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -67,7 +82,7 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel("Connecting…", objectName="connectionState")
         self.version_label = QLabel("", objectName="serverVersion")
         self.last_tx_label = QLabel("Last tx: —", objectName="lastTx")
-        self.pending_label = QLabel("Pending: 0", objectName="pendingCount")
+        self.pending_label = QLabel("", objectName="pendingCount")
         bar.addWidget(self.who_label)
         bar.addWidget(self.connection_label, 1)
         for label in (self.version_label, self.last_tx_label, self.pending_label):
@@ -81,6 +96,8 @@ class MainWindow(QMainWindow):
         self.handover.load_parties()
         self.browser.load_parties()
         self.check_connection()
+        self.sync_outbox()  # what an earlier session left unsent
+        self.sync_timer.start()
         if self.clerk is None:
             self.sign_out()
         else:
@@ -171,10 +188,48 @@ class MainWindow(QMainWindow):
     def _show_last_tx(self, tx_id: int) -> None:
         self.last_tx_label.setText(f"Last tx: {tx_id}")
 
-    def _show_pending(self, count: int) -> None:
-        self.pending_label.setText(f"Pending: {count}")
+    # Outbox ---------------------------------------------------------------
+    def sync_outbox(self) -> None:
+        # While the server is away a push can take its connect timeout; ticks
+        # meanwhile are skipped rather than queued behind it.
+        if self._syncing:
+            return
+        self._syncing = True
+        outbox = self.outbox
+        Op(lambda: ledger.sync(outbox), parent=self, writes=True).success(self._synced).failure(
+            self._sync_failed
+        ).run()
+
+    def _synced(self, counts: Counts) -> None:
+        self._syncing = False
+        self._show_outbox(counts)
+
+    def _sync_failed(self, error: Exception) -> None:
+        self._syncing = False
+        self.pending_label.setToolTip(f"Sending the outbox failed: {sentence(error)}")
+
+    def refresh_outbox(self) -> None:
+        Op(self.outbox.counts, parent=self).success(self._show_outbox).run()
+
+    def _show_outbox(self, counts: Counts) -> None:
+        self.pending_label.setText(counts.label)
+        self.pending_label.setToolTip("")
+        _set_state(self.pending_label, "error" if counts.conflict else "pending" if counts.pending else "ok")
+        if counts.conflict != self.conflicts.model.rowCount():
+            self.load_conflicts()
+
+    def load_conflicts(self) -> None:
+        Op(self.outbox.conflicts, parent=self).success(self.conflicts.show_entries).run()
+
+    def show_conflicts(self) -> None:
+        if self.clerk is None:
+            return
+        self.stack.setCurrentWidget(self.conflicts)
+        self.load_conflicts()
+        self.conflicts.table.setFocus()
 
     def closeEvent(self, event):
+        self.sync_timer.stop()  # what is still unsent waits in the outbox for the next start
         QSettings().setValue("window/geometry", self.saveGeometry())
         QApplication.instance().removeEventFilter(self.scan_catcher)
         super().closeEvent(event)

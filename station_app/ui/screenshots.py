@@ -43,6 +43,9 @@ def save_screenshots(window, directory: Path, trail_parcel: str | None = None) -
         settle()
         window.trail.verify()
         saved.append(grab(window, directory / "trail.png"))
+    window.show_conflicts()
+    settle()  # the conflicts load in an op
+    saved.append(grab(window, directory / "conflicts.png"))
     dialog = SettingsDialog(window.config, window)
     dialog.resize(760, 780)
     saved.append(grab(dialog, directory / "settings.png"))

@@ -39,7 +39,9 @@ def start_window(app):
     bootstrap.migrate()
     code, name = ledger.station()
     connections.close_all()
-    window = MainWindow(code, name, "clerk", config)
+    from station_app.outbox import Outbox
+
+    window = MainWindow(code, name, "clerk", config, outbox=Outbox())  # in the benchmark's own data dir
     window.show()
     window.start()
     return window

@@ -1,25 +1,14 @@
-"""Servers that the crash tests may kill and restart, and a ledger on them."""
+"""A ledger on the restartable server (tests/conftest.py) that the crash tests may kill and restart."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
 
-from immudb_backend.server import ImmudbServer, free_port
 from station_app.custody.models import Party, Station
 from station_app.custody.verification import enroll_station
-from tests.conftest import VERSIONS
 from tests.resilience.station import PARTIES
 
 STATION_CODES = ("ST1", "ST2", "ST3", "ST4")
-
-
-@pytest.fixture(params=VERSIONS, ids=lambda v: f"immudb-{v}")
-def restartable_server(request, tmp_path):
-    """A server of its own, on a data dir and port it keeps across kill() and start()."""
-    server = ImmudbServer(version=request.param, data_dir=tmp_path / "immudb", port=free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 def populate():

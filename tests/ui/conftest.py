@@ -3,6 +3,7 @@ from PySide6.QtCore import QSettings
 
 from station_app import bootstrap, ops
 from station_app.config import ConnectionConfig
+from station_app.outbox import Outbox
 from station_app.resources import resource_path
 from station_app.ui.screenshots import settle
 
@@ -33,11 +34,11 @@ def connection_config(immudb_server, immudb_database):
     return ConnectionConfig(mode="remote", host=immudb_server.host, port=immudb_server.port, database=immudb_database)
 
 
-@pytest.fixture
-def window(styled_app, demo_ledger, connection_config, qtbot):
+def open_window(qtbot, config, outbox, **options):
+    """The station window, shown, started and ready to scan."""
     from station_app.ui.main_window import MainWindow
 
-    main = MainWindow("ST1", "Dock 1", "clerk", connection_config)
+    main = MainWindow("ST1", "Dock 1", "clerk", config, outbox=outbox, **options)
     qtbot.addWidget(main)
     main.resize(1280, 800)
     main.show()
@@ -46,7 +47,22 @@ def window(styled_app, demo_ledger, connection_config, qtbot):
     main.start()
     qtbot.waitUntil(lambda: main.version_label.text().startswith("immudb"), timeout=15_000)
     qtbot.waitUntil(lambda: main.handover.parties.rowCount() > 0)
-    yield main
+    return main
+
+
+def close_window(main):
     settle()
     main.close()
     ops.wait_for_all()
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    return Outbox(tmp_path / "outbox.sqlite3")
+
+
+@pytest.fixture
+def window(styled_app, demo_ledger, connection_config, outbox, qtbot):
+    main = open_window(qtbot, connection_config, outbox)
+    yield main
+    close_window(main)

@@ -40,7 +40,8 @@ def test_whole_handover_by_keyboard(window, qtbot):
     assert int(tx) > 0
     assert screen.feedback.property("state") == "ok"
     assert QApplication.focusWidget() is screen.scan_field
-    assert window.pending_label.text() == "Pending: 0"
+    qtbot.waitUntil(lambda: window.pending_label.text() == "All sent")
+    assert window.outbox.entry(event.event_id).state == "committed"
 
 
 def test_second_handover_knows_the_custodian_and_puts_recent_party_first(window, qtbot):

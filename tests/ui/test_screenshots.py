@@ -16,7 +16,11 @@ def test_screenshot_of_each_screen(window, qtbot):
     ledger.enroll_if_new()
     record(SSCC, "WH1", "DHX", "CUS")
     record("006141411234567890", "WH1", condition="damaged_packaging", photo=b"photo")
+    # A handover journaled while the server was away, taken as a first intake; the server refuses it.
+    window.outbox.record(scanned_code=SSCC, to_party="PAK", condition="intact", station="ST1", clerk="clerk")
+    window.outbox.push_pending()
     connections.close_all()
+    window.refresh_outbox()
     screen = window.handover
     screen.scan_field.setFocus()
     qtbot.keyClicks(screen.scan_field, "1Z999AA10123456784")
@@ -27,7 +31,8 @@ def test_screenshot_of_each_screen(window, qtbot):
     screen.note_field.setText("Left at bay 4")
 
     saved = save_screenshots(window, SCREENSHOTS, trail_parcel=SSCC)
-    assert [p.name for p in saved] == ["handover.png", "browser.png", "trail.png", "settings.png"]
+    assert [p.name for p in saved] == ["handover.png", "browser.png", "trail.png", "conflicts.png", "settings.png"]
+    assert window.conflicts.model.rowCount() == 1
     for path in saved:
         image = QImage(str(path))
         assert image.width() >= 700 and image.height() >= 500

@@ -7,10 +7,10 @@ from tests.ui.conftest import SSCC
 from tests.ui.test_screenshots import SCREENSHOTS
 
 
-def test_clerk_signs_in_with_pin_and_scans_wait_until_then(styled_app, demo_ledger, connection_config, qtbot):
+def test_clerk_signs_in_with_pin_and_scans_wait_until_then(styled_app, demo_ledger, connection_config, outbox, qtbot):
     from station_app.ui.main_window import MainWindow
 
-    window = MainWindow("ST1", "Dock 1", None, connection_config)
+    window = MainWindow("ST1", "Dock 1", None, connection_config, outbox=outbox)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
