@@ -83,19 +83,30 @@ def test_rolled_back_trusted_state_is_an_alarm(three_events, ledger):
 
 
 @contextlib.contextmanager
-def switched_to(server, database):
-    """Point the station's connection at another server, keeping the pinned key and trusted state."""
+def serving(server, database):
+    """Start ``server`` with an empty ``database`` and point the station's connection at it.
+
+    The pinned key and the trusted state stay as they were: this is a server
+    swapped in behind the station's back.
+    """
     from django.db import connections
 
+    from tests.conftest import connect
+
+    server.start()
     settings = connections.settings["default"]
     saved = (settings["HOST"], settings["PORT"], settings["NAME"])
-    connections.close_all()
-    settings.update(HOST=server.host, PORT=server.port, NAME=database)
     try:
+        admin = connect(server)
+        admin.createDatabaseV2(database, settings=None, ifNotExists=False)
+        admin.logout()
+        connections.close_all()
+        settings.update(HOST=server.host, PORT=server.port, NAME=database)
         yield
     finally:
         connections.close_all()
         settings.update(HOST=saved[0], PORT=saved[1], NAME=saved[2])
+        server.stop()
 
 
 def _server_with_key(immudb_server, tmp_path, key_pem=None):
@@ -124,53 +135,26 @@ def test_server_replaced_by_one_with_a_rewritten_history(three_events, immudb_se
     events = trail(three_events)
     verify_trail(events)
     key = (immudb_server.data_dir / "signing-key.pem").read_bytes()
-    impostor = _server_with_key(immudb_server, tmp_path, key_pem=key).start()
-    try:
-        from tests.conftest import connect
-
-        admin = connect(impostor)
-        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
-        admin.logout()
-        with switched_to(impostor, immudb_database):
-            _rewrite_history()
-            reports = verify_trail(events)
-    finally:
-        impostor.stop()
+    with serving(_server_with_key(immudb_server, tmp_path, key_pem=key), immudb_database):
+        _rewrite_history()
+        reports = verify_trail(events)
     assert {r.status for r in reports} == {Status.UNVERIFIABLE}
     assert "proof" in reports[0].reason.lower() or "behind" in reports[0].reason.lower()
 
 
 def test_state_signed_by_another_key_is_forged(three_events, immudb_server, immudb_database, tmp_path):
     events = trail(three_events)
-    impostor = _server_with_key(immudb_server, tmp_path).start()
-    try:
-        from tests.conftest import connect
-
-        admin = connect(impostor)
-        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
-        admin.logout()
-        with switched_to(impostor, immudb_database):
-            reports = verify_trail(events)
-    finally:
-        impostor.stop()
+    with serving(_server_with_key(immudb_server, tmp_path), immudb_database):
+        reports = verify_trail(events)
     assert {r.status for r in reports} == {Status.UNVERIFIABLE}
     assert "not signed by the pinned key" in reports[0].reason
 
 
-def test_server_without_signing_key_while_one_is_pinned(three_events, immudb_server, immudb_database, tmp_path):
+def test_server_without_signing_key_while_one_is_pinned(three_events, immudb_server, immudb_database):
     from immudb_backend.server import ImmudbServer
 
     events = trail(three_events)
-    unsigned = ImmudbServer(version=immudb_server.version, signing=False).start()
-    try:
-        from tests.conftest import connect
-
-        admin = connect(unsigned)
-        admin.createDatabaseV2(immudb_database, settings=None, ifNotExists=False)
-        admin.logout()
-        with switched_to(unsigned, immudb_database):
-            reports = verify_trail(events)
-    finally:
-        unsigned.stop()
+    with serving(ImmudbServer(version=immudb_server.version, signing=False), immudb_database):
+        reports = verify_trail(events)
     assert {r.status for r in reports} == {Status.UNVERIFIABLE}
     assert "sign" in reports[0].reason.lower()
