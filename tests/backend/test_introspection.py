@@ -7,22 +7,11 @@ import stat
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from immudb.grpc import schema_pb2
 
 from immudb_backend import dbapi
 from immudb_backend.client import DatabaseClient
-
-
-@pytest.fixture
-def empty_db(immudb_server, immudb_database):
-    """Django's default connection on a fresh database with no tables."""
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=immudb_server.host, PORT=immudb_server.port, NAME=immudb_database, OPTIONS={}
-    )
-    yield connection
-    connections.close_all()
 
 
 def execute(*statements):

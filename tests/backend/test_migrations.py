@@ -3,22 +3,11 @@ on tables with rows, checked through introspection and the server's own
 enforcement of NOT NULL and UNIQUE."""
 
 import pytest
-from django.db import DataError, IntegrityError, NotSupportedError, ProgrammingError, connection, connections, migrations, models
+from django.db import DataError, IntegrityError, NotSupportedError, ProgrammingError, connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import ProjectState
 
 APP = "schematest"
-
-
-@pytest.fixture
-def empty_db(immudb_server, immudb_database):
-    """Django's default connection on a fresh database with no tables."""
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=immudb_server.host, PORT=immudb_server.port, NAME=immudb_database, OPTIONS={}
-    )
-    yield connection
-    connections.close_all()
 
 
 def next_state(state, operation):
