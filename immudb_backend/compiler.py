@@ -1,21 +1,81 @@
-"""SQL compilers that count affected rows inside transactions.
+"""SQL compilers for immudb's transactions.
 
 Inside an interactive transaction immudb reports no row counts until
 commit, yet Django decides between UPDATE and INSERT on the count. The
 transaction reads its own snapshot, so counting the matching rows just
 before the write gives the number the write affects.
+
+immudb 1.11 inside an interactive transaction: when a condition on an
+indexed column lets the server read through that index (``col = v``,
+``col IN (...)``, ``col >= a AND col <= b``), it finds only the rows that
+the transaction's latest statement wrote with that value; rows written by
+earlier statements of the transaction are missed (1.9 and committed reads are
+right). The planner takes index ranges only from a WHERE that is a plain
+conjunction, so in such a transaction a WHERE naming an indexed column is
+sent as ``(<where>) OR FALSE``: the same rows, read without the index.
 """
 
 import re
 
+from django.db.models.expressions import Col
 from django.db.models.sql import compiler
-from django.db.models.sql.compiler import (  # noqa: F401 - the compilers Django looks up here
-    SQLAggregateCompiler,
-    SQLCompiler,
-)
 
 
-class RowCountMixin:
+def indexed_columns(model):
+    """The columns of ``model`` that are in some immudb index other than the primary key."""
+    meta = model._meta
+    by_name = {f.name: f.column for f in meta.concrete_fields}
+    by_name.update({f.attname: f.column for f in meta.concrete_fields})
+    columns = {f.column for f in meta.concrete_fields if (f.db_index or f.unique) and not f.primary_key}
+    groups = [*meta.unique_together, *getattr(meta, "index_together", ())]
+    groups += [index.fields for index in meta.indexes]
+    groups += [getattr(c, "fields", ()) for c in meta.constraints]
+    for group in groups:
+        columns.update(by_name.get(name.lstrip("-"), name) for name in group)
+    return columns
+
+
+def _nodes(node):
+    yield node
+    children = getattr(node, "children", None)
+    if children is None and hasattr(node, "get_source_expressions"):
+        children = node.get_source_expressions()
+    for child in children or ():
+        if child is not None and not isinstance(child, (str, int, float, bytes)):
+            yield from _nodes(child)
+
+
+def names_indexed_column(where):
+    for node in _nodes(where):
+        if isinstance(node, Col) and getattr(node.target, "model", None) is not None:
+            if node.target.column in indexed_columns(node.target.model):
+                return True
+    return False
+
+
+class ImmudbCompilerMixin:
+    def compile(self, node):
+        sql, params = super().compile(node)
+        if (
+            sql
+            and (node is getattr(self, "where", None) or node is self.query.where)
+            and self.connection.features.is_immudb_1_11
+            and not self.connection.get_autocommit()
+            and names_indexed_column(node)
+        ):
+            sql = f"({sql}) OR FALSE"
+        return sql, params
+
+
+class SQLCompiler(ImmudbCompilerMixin, compiler.SQLCompiler):
+    pass
+
+
+class SQLAggregateCompiler(ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
+    pass
+
+
+class RowCountMixin(ImmudbCompilerMixin):
     def _count_matching(self):
         table = self.quote_name_unless_alias(self.query.base_table)
         sql, params = f"SELECT COUNT(*) FROM {table}", []

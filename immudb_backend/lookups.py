@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
 from django.db.models.expressions import Col, Star
+from django.db.models.fields.json import HasAnyKeys, HasKey, HasKeys, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
@@ -134,7 +135,28 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
+def key_transform_as_immudb(self, compiler, connection):
+    """``data->'a'->'b'``: immudb's JSON operator takes object keys; array positions are refused."""
+    keys, inner = [], self
+    while isinstance(inner, KeyTransform):
+        keys.insert(0, str(inner.key_name))
+        inner = inner.lhs
+    sql, params = compiler.compile(inner)
+    for key in keys:
+        if key.lstrip("-").isdigit():
+            raise NotSupportedError(f"immudb's JSON operator -> reads object keys only, not array position {key}.")
+        sql = f"{sql}->'" + key.replace("'", "''") + "'"
+    return f"({sql})", params
+
+
+def has_key_as_immudb(self, compiler, connection):
+    raise NotSupportedError("immudb has no SQL to test whether a JSON object has a key.")
+
+
 def register():
+    KeyTransform.as_immudb = key_transform_as_immudb
+    for cls in (HasKey, HasKeys, HasAnyKeys):
+        cls.as_immudb = has_key_as_immudb
     PositionRef.as_immudb = position_ref_as_immudb
     Count.as_immudb = count_as_immudb
     Join.as_immudb = join_as_immudb
