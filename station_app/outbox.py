@@ -260,7 +260,7 @@ class Outbox:
     def _push(self, entry: Entry, using: str) -> Entry:
         try:
             connections[using].ensure_connection()
-        except (DatabaseError, dbapi.DatabaseError) as error:
+        except (DatabaseError, InterfaceError, dbapi.Error) as error:
             # No session (server away, or wrong address, login or database):
             # the settings are at fault, not the handover, so it waits.
             _drop_connection(using)
