@@ -12,7 +12,12 @@ DEMO_PARTIES = [
     ("CUS", "Anna Müller", "customer"),
 ]
 DEMO_STATION = ("ST1", "Dock 1", "Hamburg")
-DEMO_CLERK = ("clerk", "1234")
+# (username, role, PIN, badge code)
+DEMO_STAFF = [
+    ("clerk", "clerk", "1234", "BADGE-0001"),
+    ("supervisor", "supervisor", "2345", "BADGE-0002"),
+    ("admin", "admin", "3456", "BADGE-0003"),
+]
 
 
 def setup_django() -> None:
@@ -32,9 +37,8 @@ def migrate() -> None:
 
 
 def seed_demo() -> bool:
-    """Demo parties, a station and a clerk (PIN 1234) on an empty database; True if seeded."""
-    from django.contrib.auth.models import User
-
+    """Demo parties, a station and one user per role (see DEMO_STAFF) on an empty database; True if seeded."""
+    from station_app import staff
     from station_app.custody.models import Party, Station
 
     if Party.objects.exists():
@@ -43,8 +47,8 @@ def seed_demo() -> bool:
         Party.objects.create(code=code, name=name, kind=kind)
     code, name, location = DEMO_STATION
     Station.objects.create(code=code, name=name, location=location)
-    username, pin = DEMO_CLERK
-    User.objects.create_user(username, password=pin, first_name="Demo", last_name="Clerk")
+    for username, role, pin, badge in DEMO_STAFF:
+        staff.add_user(username, role, pin, badge)
     return True
 
 

@@ -102,3 +102,13 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"{self.parcel_id}#{self.sequence}"
+
+
+class Badge(models.Model):
+    """The code printed on a staff badge; scanning it signs its holder in."""
+
+    user = models.OneToOneField("auth.User", models.CASCADE, related_name="badge")
+    code = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.code
