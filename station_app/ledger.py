@@ -247,3 +247,99 @@ def check_pin(username: str, pin: str) -> bool:
 
     user = User.objects.filter(username=username, is_active=True).first()
     return user is not None and user.check_password(pin)
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """An event's row plus what its details show; ``photo`` is only filled until the screen has made its thumbnail."""
+
+    row: EventRow
+    event_id: str
+    previous_hash: str
+    photo_sha256: str
+    photo: bytes | None = None
+
+
+def _details(event: Handover, with_photo: bool) -> EventDetails:
+    return EventDetails(
+        row=_event_row(event),
+        event_id=str(event.event_id),
+        previous_hash=event.previous_hash,
+        photo_sha256=event.photo_sha256,
+        photo=bytes(event.photo) if with_photo and event.photo else None,
+    )
+
+
+def load_trail_details(parcel_id: str) -> list[EventDetails]:
+    """The trail with each event's photo bytes, for thumbnails made in the same op."""
+    parcel = Parcel.objects.get(normalized_id=parcel_id)
+    return [_details(event, with_photo=True) for event in services.trail(parcel)]
+
+
+def event_photo(parcel_id: str, sequence: int) -> bytes | None:
+    event = Handover.objects.filter(parcel__normalized_id=parcel_id, sequence=sequence).only("photo").first()
+    return bytes(event.photo) if event is not None and event.photo else None
+
+
+@dataclass(frozen=True)
+class Proof(Verdict):
+    tx_id: int | None = None  # the immudb transaction that proved the row, when the server had one
+
+
+def prove(parcel_id: str) -> dict[int, Proof]:
+    """Each event's verification with its transaction, by sequence."""
+    parcel = Parcel.objects.get(normalized_id=parcel_id)
+    reports = verification.verify_trail(services.trail(parcel))
+    return {r.handover.sequence: Proof(r.status.value, r.reason, r.tx_id) for r in reports}
+
+
+@dataclass(frozen=True)
+class ProvenEvent:
+    details: EventDetails
+    proof: Proof
+
+
+@dataclass(frozen=True)
+class TrailExport:
+    """A parcel's trail, verified just now, ready to be written out."""
+
+    parcel_id: str
+    parcel_format: str  # label
+    events: list[ProvenEvent]
+    key_fingerprint: str  # of the pinned server public key; empty when none is pinned
+    created: datetime.datetime  # aware, UTC
+    epcis: dict
+    csv: str
+
+    @property
+    def unverified(self) -> list[ProvenEvent]:
+        return [e for e in self.events if e.proof.status != verification.Status.VERIFIED.value]
+
+
+def export_trail(parcel_id: str) -> TrailExport:
+    """Read the trail, verify it, and render it as EPCIS and CSV; the certificate is drawn from the same data."""
+    from django.db import connection
+
+    from immudb_backend.trusted_state import key_fingerprint
+    from station_app.custody import export
+    from station_app.custody.barcodes import ParcelFormat
+
+    parcel = Parcel.objects.get(normalized_id=parcel_id)
+    events = services.trail(parcel)
+    reports = verification.verify_trail(events)
+    public_key = connection.settings_dict.get("OPTIONS", {}).get("server_public_key")
+    if isinstance(public_key, str):
+        public_key = public_key.encode()
+    created = datetime.datetime.now(datetime.UTC)
+    return TrailExport(
+        parcel_id=parcel.normalized_id,
+        parcel_format=ParcelFormat(parcel.format).label,
+        events=[
+            ProvenEvent(_details(r.handover, with_photo=False), Proof(r.status.value, r.reason, r.tx_id))
+            for r in reports
+        ],
+        key_fingerprint=key_fingerprint(public_key) if public_key else "",
+        created=created,
+        epcis=export.epcis_document(events, created),
+        csv=export.csv_text(events),
+    )

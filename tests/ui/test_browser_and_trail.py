@@ -78,10 +78,11 @@ def test_enter_in_the_browser_opens_the_trail(window, qtbot):
     assert [row[0] for row in cells] == ["1", "2", "3"]
     assert cells[0][2] == "first intake → Central warehouse (WH1)"
     assert cells[2][2] == "Express courier (DHX) → Anna Müller (CUS)"
-    assert all(row[3] == "Dock 1" and row[4] == "Intact" and row[5] == "clerk" for row in cells)
-    assert all(len(row[6]) == 12 for row in cells)
-    assert model.headerData(7, Qt.Orientation.Horizontal) == "Verification"
-    assert all(row[7] == NOT_CHECKED for row in cells)
+    assert all(row[3] == "Dock 1" and row[4] == "Intact" and row[6] == "clerk" for row in cells)
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Evidence"
+    assert all(len(row[7]) == 12 for row in cells)
+    assert model.headerData(8, Qt.Orientation.Horizontal) == "Verification"
+    assert all(row[8] == NOT_CHECKED for row in cells)
 
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.browser
