@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -17,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import ledger
+from station_app import ledger, overdue
 from station_app.custody.models import Condition
 from station_app.ops import Op
 from station_app.ui.errors import sentence
 from station_app.ui.events_model import EventTableModel, local_time
+from station_app.ui.settings_dialog import overdue_hours
 
 
 class BrowserModel(EventTableModel):
@@ -71,6 +73,11 @@ class BrowserScreen(QWidget):
         search.clicked.connect(self.search)
         QShortcut(QKeySequence("Ctrl+S"), self, self.search)
         self.barcode_field.returnPressed.connect(self.search)
+        self.overdue_banner = QLabel(objectName="overdueBanner", wordWrap=True, visible=False)
+        self.overdue_banner.setProperty("state", "error")
+        self.only_overdue = QCheckBox("Only overdue   Ctrl+O", objectName="onlyOverdue")
+        self.only_overdue.toggled.connect(self.search)
+        QShortcut(QKeySequence("Ctrl+O"), self, self.only_overdue.toggle)
         self.model = BrowserModel(self)
         self.table = EventTable(objectName="browseTable")
         self.table.setModel(self.model)
@@ -92,12 +99,14 @@ class BrowserScreen(QWidget):
         filters.addWidget(self.barcode_field, 2)
         filters.addWidget(self.party_box, 2)
         filters.addWidget(self.condition_box, 1)
+        filters.addWidget(self.only_overdue)
         filters.addWidget(search)
         paging = QHBoxLayout()
         paging.addWidget(self.previous_button)
         paging.addWidget(self.status, 1)
         paging.addWidget(self.next_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.overdue_banner)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(paging)
@@ -120,12 +129,29 @@ class BrowserScreen(QWidget):
         )
         self._load(0)
 
+    def check_overdue(self) -> None:
+        hours = overdue_hours()
+        Op(lambda: overdue.count(hours), parent=self).success(lambda n: self._show_overdue(n, hours)).run()
+
+    def _show_overdue(self, count: int, hours: int) -> None:
+        self.overdue_banner.setVisible(count > 0)
+        self.overdue_banner.setText(
+            f"⚠ {count} parcel{'s' if count != 1 else ''} held by one party (not a customer) "
+            f"for more than {hours} h. Ctrl+O shows only those."
+        )
+
     def _load(self, offset: int) -> None:
         criteria = self.criteria
         self._request += 1
         request = self._request
         self.status.setText("Searching…")
-        Op(lambda: ledger.browse(criteria, offset), parent=self).success(
+        if self.only_overdue.isChecked():
+            # The overdue list is the parcels' latest handovers; the other filters do not apply.
+            hours = overdue_hours()
+            work = lambda: overdue.browse(hours, offset)  # noqa: E731
+        else:
+            work = lambda: ledger.browse(criteria, offset)  # noqa: E731
+        Op(work, parent=self).success(
             lambda page: self._show_page(page) if request == self._request else None
         ).failure(self._failed).run()
 

@@ -8,44 +8,55 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QStatusBar
 
-from station_app import bootstrap, ledger
+from station_app import bootstrap, ledger, local_pin, staff
 from station_app import config as station_config
 from station_app.ops import Op
 from station_app.outbox import Counts, Outbox
+from station_app.ui.admin import AdminScreen
 from station_app.ui.browser import BrowserScreen
 from station_app.ui.conflicts import ConflictsScreen
 from station_app.ui.errors import sentence
 from station_app.ui.handover import HandoverScreen
 from station_app.ui.scanner import ScanCatcher
 from station_app.ui.settings_dialog import SettingsDialog
+from station_app.ui.settings_lock import LocalPinDialog
 from station_app.ui.sign_in import SignInScreen
 from station_app.ui.trail import TrailScreen
 
 
 SYNC_INTERVAL_MS = 10_000
+# The weakest role that may use each screen; a clerk may open the trail of a parcel they scanned.
+NEEDS_ROLE = {
+    "handover": staff.CLERK, "trail": staff.CLERK, "browser": staff.SUPERVISOR,
+    "conflicts": staff.SUPERVISOR, "settings": staff.ADMIN, "admin": staff.ADMIN,
+}
+SCREEN_NAMES = {"browser": "The trail browser", "conflicts": "Conflicts", "settings": "Settings", "admin": "The admin screen"}
 
 
 class MainWindow(QMainWindow):
     def __init__(self, station_code: str, station_name: str, clerk: str | None,
-                 config: station_config.ConnectionConfig, *, outbox: Outbox,
+                 config: station_config.ConnectionConfig, *, outbox: Outbox, role: str = staff.CLERK,
                  start_embedded: Callable[[station_config.ConnectionConfig], object] | None = None,
                  sync_interval_ms: int = SYNC_INTERVAL_MS):
         super().__init__()
         self.setWindowTitle(
-            f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+3 Conflicts · Ctrl+, Settings)"
+            f"Handover station — {station_name}   (Ctrl+1 Handover · Ctrl+2 Trails · Ctrl+3 Conflicts · Ctrl+4 Admin · Ctrl+, Settings)"
         )
         self.config = config
         self.outbox = outbox
         self._start_embedded = start_embedded
         self.station_name = station_name
         self.clerk = clerk  # None until someone signs in
+        self.role = role if clerk else None
+        self.server_reachable = False
         self.sign_in = SignInScreen()
         self.handover = HandoverScreen(station_code, clerk or "", outbox)
         self.trail = TrailScreen()
         self.browser = BrowserScreen()
         self.conflicts = ConflictsScreen()
+        self.admin = AdminScreen()
         self.stack = QStackedWidget()
-        for screen in (self.sign_in, self.handover, self.trail, self.browser, self.conflicts):
+        for screen in (self.sign_in, self.handover, self.trail, self.browser, self.conflicts, self.admin):
             self.stack.addWidget(screen)
         self.setCentralWidget(self.stack)
         self._build_status_bar()
@@ -56,10 +67,13 @@ class MainWindow(QMainWindow):
         self.handover.journaled.connect(self.refresh_outbox)
         self.handover.trail_requested.connect(self.open_trail)
         self.browser.trail_requested.connect(self.open_trail)
+        self.admin.parties_changed.connect(self.handover.load_parties)
+        self.admin.parties_changed.connect(self.browser.load_parties)
         self.trail.back_requested.connect(self._back_from_trail)
         QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
         QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
         QShortcut(QKeySequence("Ctrl+3"), self, self.show_conflicts)
+        QShortcut(QKeySequence("Ctrl+4"), self, self.show_admin)
         QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
         QShortcut(QKeySequence("Ctrl+L"), self, self.sign_out)
 
@@ -68,6 +82,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.scan_catcher)
         self._previous_screen = self.handover
         self.settings_dialog: SettingsDialog | None = None
+        self.pin_dialog: LocalPinDialog | None = None
         # Handovers saved while the server was away go out on this beat.
         self._syncing = False
         self.sync_timer = QTimer(self, interval=sync_interval_ms)
@@ -101,15 +116,28 @@ class MainWindow(QMainWindow):
         if self.clerk is None:
             self.sign_out()
         else:
-            self.signed_in_as(self.clerk)
+            self.signed_in_as(staff.SignedIn(self.clerk, self.role))
 
-    def signed_in_as(self, clerk: str) -> None:
-        self.clerk = self.handover.clerk = clerk
-        self.who_label.setText(f"{self.station_name} · {clerk}   (Ctrl+L signs out)")
+    def signed_in_as(self, user: staff.SignedIn) -> None:
+        self.clerk = self.handover.clerk = user.username
+        self.role = user.role
+        self.who_label.setText(f"{self.station_name} · {user.username} ({user.role})   (Ctrl+L signs out)")
         self.show_handover()
 
+    def may_use(self, screen: str) -> bool:
+        """Whether the signed-in role may open ``screen``; if not, the status bar says so."""
+        if self.clerk is None:
+            return False
+        needed = NEEDS_ROLE[screen]
+        if staff.ROLES.index(self.role) >= staff.ROLES.index(needed):
+            return True
+        self.statusBar().showMessage(
+            f"{SCREEN_NAMES[screen]} is for {needed}s and above; {self.clerk} is signed in as {self.role}.", 5000
+        )
+        return False
+
     def sign_out(self) -> None:
-        self.clerk = None
+        self.clerk = self.role = None
         self.handover.clerk = ""
         self.who_label.setText(f"{self.station_name} · signed out")
         self.stack.setCurrentWidget(self.sign_in)
@@ -123,18 +151,37 @@ class MainWindow(QMainWindow):
         ).failure(self._disconnected).run()
 
     def _connected(self, address: str, version: str) -> None:
+        self.server_reachable = True
         self.connection_label.setText(f"Connected ({self.config.mode}) to {address}")
         self.connection_label.setToolTip("")
         _set_state(self.connection_label, "ok")
         self.version_label.setText(f"immudb {version}")
 
     def _disconnected(self, error: Exception) -> None:
+        self.server_reachable = False
         self.connection_label.setText("Not connected — see Settings (Ctrl+,)")
         self.connection_label.setToolTip(sentence(error))
         _set_state(self.connection_label, "error")
         self.version_label.setText("")
 
     def open_settings(self) -> None:
+        """For a signed-in admin; while no server answers, nobody can sign in, so the local admin PIN unlocks it."""
+        if self.role == staff.ADMIN:
+            return self._show_settings()
+        if self.server_reachable:
+            if self.clerk is None:
+                return self.statusBar().showMessage("Settings are for admins: sign in as an admin first.", 5000)
+            self.may_use("settings")
+            return
+        if not local_pin.is_set():
+            return self.statusBar().showMessage(
+                "No server answers and this station has no local admin PIN: ask an administrator.", 5000
+            )
+        self.pin_dialog = LocalPinDialog(self)
+        self.pin_dialog.accepted.connect(self._show_settings)
+        self.pin_dialog.open()
+
+    def _show_settings(self) -> None:
         self.settings_dialog = SettingsDialog(self.config, self)
         self.settings_dialog.accepted.connect(lambda: self.apply_config(self.settings_dialog.saved_config))
         self.settings_dialog.open()
@@ -154,19 +201,20 @@ class MainWindow(QMainWindow):
 
     # Screens --------------------------------------------------------------
     def show_handover(self) -> None:
-        if self.clerk is None:
+        if not self.may_use("handover"):
             return
         self.stack.setCurrentWidget(self.handover)
         self.handover.scan_field.setFocus()
 
     def show_browser(self) -> None:
-        if self.clerk is None:
+        if not self.may_use("browser"):
             return
         self.stack.setCurrentWidget(self.browser)
         self.browser.barcode_field.setFocus()
+        self.browser.check_overdue()
 
     def open_trail(self, parcel_id: str) -> None:
-        if self.clerk is None:
+        if not self.may_use("trail"):
             return
         if self.stack.currentWidget() is not self.trail:
             self._previous_screen = self.stack.currentWidget()
@@ -181,7 +229,8 @@ class MainWindow(QMainWindow):
 
     def _scanned_elsewhere(self, code: str) -> None:
         if self.clerk is None:
-            return  # scans wait until a clerk has signed in
+            self.sign_in.sign_in_with_badge(code)  # signed out, a scan can only be a badge
+            return
         self.show_handover()
         self.handover.handle_scan(code)
 
@@ -222,11 +271,17 @@ class MainWindow(QMainWindow):
         Op(self.outbox.conflicts, parent=self).success(self.conflicts.show_entries).run()
 
     def show_conflicts(self) -> None:
-        if self.clerk is None:
+        if not self.may_use("conflicts"):
             return
         self.stack.setCurrentWidget(self.conflicts)
         self.load_conflicts()
         self.conflicts.table.setFocus()
+
+    def show_admin(self) -> None:
+        if not self.may_use("admin"):
+            return
+        self.stack.setCurrentWidget(self.admin)
+        self.admin.load()
 
     def closeEvent(self, event):
         self.sync_timer.stop()  # what is still unsent waits in the outbox for the next start

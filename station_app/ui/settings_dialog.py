@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,14 +15,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
 from immudb_backend import dbapi
 from station_app import config as station_config
+from station_app import local_pin
 from station_app.ops import Op
 
 TEST_TIMEOUT_S = 5.0
+OVERDUE_HOURS_KEY = "alerts/overdue_hours"
 
 
 def probe(config: station_config.ConnectionConfig, password: str) -> str:
@@ -73,6 +77,12 @@ class SettingsDialog(QDialog):
         self.key_field = QPlainTextEdit(current.public_key_pem, objectName="publicKeyField")
         self.key_field.setPlaceholderText("-----BEGIN PUBLIC KEY----- … the server's signing key, to pin")
         self.key_field.setMinimumHeight(110)
+        self.local_pin_field = QLineEdit(objectName="localPinField", echoMode=QLineEdit.EchoMode.Password)
+        self.local_pin_field.setPlaceholderText(
+            "set — type a new one to change it" if local_pin.is_set() else "not set yet — set one now"
+        )
+        self.overdue_hours = QSpinBox(objectName="overdueHours", minimum=1, maximum=24 * 30, suffix=" h")
+        self.overdue_hours.setValue(overdue_hours())
         self.result_label = QLabel(objectName="testResult", wordWrap=True)
         self.test_button = QPushButton("Test connection", objectName="testButton")
         self.test_button.clicked.connect(self.test_connection)
@@ -89,6 +99,8 @@ class SettingsDialog(QDialog):
         form.addRow("User", self.user_field)
         form.addRow("Password", self.password_field)
         form.addRow("Server public key", self.key_field)
+        form.addRow("Local admin PIN", self.local_pin_field)
+        form.addRow("Held-too-long alert after", self.overdue_hours)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.test_button)
@@ -132,6 +144,12 @@ class SettingsDialog(QDialog):
             return "The public key must be a PEM block starting with -----BEGIN PUBLIC KEY-----."
         return None
 
+    def _local_pin_problem(self) -> str | None:
+        pin = self.local_pin_field.text()
+        if pin and (len(pin) < 4 or not pin.isdigit()):
+            return "The local admin PIN must be at least four digits."
+        return None
+
     def test_connection(self) -> None:
         config = self.entered_config()
         problem = self._problem(config)
@@ -163,11 +181,21 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         config = self.entered_config()
-        problem = self._problem(config)
+        problem = self._problem(config) or self._local_pin_problem()
         if problem:
             return self._show_result(problem, ok=False)
+        if self.local_pin_field.text():
+            local_pin.set_pin(self.local_pin_field.text())
+        QSettings().setValue(OVERDUE_HOURS_KEY, self.overdue_hours.value())
         if config.mode == "remote":
             station_config.set_password(station_config.REMOTE_SECRET, self.password_field.text())
         station_config.save(config)
         self.saved_config = config
         self.accept()
+
+
+def overdue_hours() -> int:
+    """After how long a parcel held by one party (not a customer) raises an alert."""
+    from station_app.overdue import DEFAULT_HOURS
+
+    return int(QSettings().value(OVERDUE_HOURS_KEY, DEFAULT_HOURS))

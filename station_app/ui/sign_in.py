@@ -1,17 +1,17 @@
-"""Sign-in: the clerk picks their name and types their PIN."""
+"""Sign-in: pick your user name and type your PIN, or scan your badge."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from station_app import ledger
+from station_app import ledger, staff
 from station_app.ops import Op
 from station_app.ui.errors import sentence
 
 
 class SignInScreen(QWidget):
-    signed_in = Signal(str)
+    signed_in = Signal(object)  # staff.SignedIn
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -22,14 +22,16 @@ class SignInScreen(QWidget):
         self.sign_in_button.clicked.connect(self.sign_in)
         self.message = QLabel(objectName="signInMessage", wordWrap=True)
         title = QLabel("Sign in to the handover station", objectName="trailTitle")
+        hint = QLabel("Or scan your badge.", objectName="signInHint")
         form = QFormLayout()
-        form.addRow("Clerk", self.clerk_box)
+        form.addRow("User", self.clerk_box)
         form.addRow("PIN", self.pin_field)
         box = QWidget(maximumWidth=640)
         inner = QVBoxLayout(box)
         inner.addWidget(title)
         inner.addLayout(form)
         inner.addWidget(self.sign_in_button)
+        inner.addWidget(hint)
         inner.addWidget(self.message)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -43,27 +45,31 @@ class SignInScreen(QWidget):
         self.clerk_box.clear()
         self.clerk_box.addItems(usernames)
         if not usernames:
-            self.message.setText("No clerks are set up yet; an administrator must add one.")
+            self.message.setText("No users are set up yet; an administrator must add one.")
         self.pin_field.setFocus()
 
     def sign_in(self) -> None:
         username, pin = self.clerk_box.currentText(), self.pin_field.text()
         if not username or not pin:
             return self.message.setText("Pick your name and type your PIN.")
+        self._check(lambda: staff.sign_in_with_pin(username, pin), f"Wrong PIN for {username}. Try again.")
+
+    def sign_in_with_badge(self, code: str) -> None:
+        self._check(lambda: staff.sign_in_with_badge(code), f"Badge {code} does not belong to an active user.")
+
+    def _check(self, work, refusal: str) -> None:
         self.sign_in_button.setEnabled(False)
         self.message.setText("Checking…")
-        Op(lambda: ledger.check_pin(username, pin), parent=self).success(
-            lambda ok: self._checked(username, ok)
-        ).failure(self._failed).run()
+        Op(work, parent=self).success(lambda user: self._checked(user, refusal)).failure(self._failed).run()
 
-    def _checked(self, username: str, ok: bool) -> None:
+    def _checked(self, user: staff.SignedIn | None, refusal: str) -> None:
         self.sign_in_button.setEnabled(True)
         self.pin_field.clear()
-        if ok:
+        if user is not None:
             self.message.setText("")
-            self.signed_in.emit(username)
+            self.signed_in.emit(user)
         else:
-            self.message.setText(f"Wrong PIN for {username}. Try again.")
+            self.message.setText(refusal)
             self.pin_field.setFocus()
 
     def _failed(self, error: Exception) -> None:

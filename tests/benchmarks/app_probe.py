@@ -41,7 +41,7 @@ def start_window(app):
     connections.close_all()
     from station_app.outbox import Outbox
 
-    window = MainWindow(code, name, "clerk", config, outbox=Outbox())  # in the benchmark's own data dir
+    window = MainWindow(code, name, "clerk", config, outbox=Outbox(), role="supervisor")  # in the benchmark's own data dir
     window.show()
     window.start()
     return window

@@ -38,6 +38,8 @@ def open_window(qtbot, config, outbox, **options):
     """The station window, shown, started and ready to scan."""
     from station_app.ui.main_window import MainWindow
 
+    # Every screen unlocked; test_roles.py covers what each role may open.
+    options.setdefault("role", "admin")
     main = MainWindow("ST1", "Dock 1", "clerk", config, outbox=outbox, **options)
     qtbot.addWidget(main)
     main.resize(1280, 800)

@@ -1,0 +1,181 @@
+"""The admin screen: parties, stations and users, each a table with a form to add one."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, fields
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app import registry, staff
+from station_app.custody.models import Party
+from station_app.ops import Op
+from station_app.ui.errors import sentence
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of dataclass rows, one column per field."""
+
+    def __init__(self, row_type, parent=None):
+        super().__init__(parent)
+        self._headers = [f.name.capitalize() for f in fields(row_type)]
+        self._rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int):
+        return self._rows[number]
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        value = astuple(self._rows[index.row()])[index.column()]
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return None
+
+
+def _table(model: RowsModel, name: str) -> QTableView:
+    table = QTableView(objectName=name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AdminScreen(QWidget):
+    parties_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.parties = RowsModel(registry.PartyEntry, self)
+        self.stations = RowsModel(registry.StationEntry, self)
+        self.users = RowsModel(staff.UserRow, self)
+        self.status = QLabel(objectName="adminStatus", wordWrap=True)
+        self.tabs = QTabWidget(objectName="adminTabs")
+        self.tabs.addTab(self._parties_tab(), "Parties")
+        self.tabs.addTab(self._stations_tab(), "Stations")
+        self.tabs.addTab(self._users_tab(), "Users")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+
+    def _parties_tab(self) -> QWidget:
+        self.party_table = _table(self.parties, "partyTable")
+        self.party_code = QLineEdit(objectName="partyCode", placeholderText="Code")
+        self.party_name = QLineEdit(objectName="partyName", placeholderText="Name")
+        self.party_kind = QComboBox(objectName="partyKind")
+        for value, label in Party.Kind.choices:
+            self.party_kind.addItem(label, value)
+        add = QPushButton("Add party", objectName="addParty")
+        add.clicked.connect(self.add_party)
+        self.party_name.returnPressed.connect(self.add_party)
+        deactivate = QPushButton("Deactivate selected", objectName="deactivateParty")
+        deactivate.clicked.connect(self.deactivate_party)
+        return _tab(self.party_table, [self.party_code, self.party_name, self.party_kind, add, deactivate])
+
+    def _stations_tab(self) -> QWidget:
+        self.station_table = _table(self.stations, "stationTable")
+        self.station_code = QLineEdit(objectName="stationCode", placeholderText="Code")
+        self.station_name = QLineEdit(objectName="stationName", placeholderText="Name")
+        self.station_location = QLineEdit(objectName="stationLocation", placeholderText="Location")
+        add = QPushButton("Add station", objectName="addStation")
+        add.clicked.connect(self.add_station)
+        return _tab(self.station_table, [self.station_code, self.station_name, self.station_location, add])
+
+    def _users_tab(self) -> QWidget:
+        self.user_table = _table(self.users, "userTable")
+        self.user_name = QLineEdit(objectName="userName", placeholderText="User name")
+        self.user_role = QComboBox(objectName="userRole")
+        self.user_role.addItems(staff.ROLES)
+        self.user_pin = QLineEdit(objectName="userPin", placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        self.user_badge = QLineEdit(objectName="userBadge", placeholderText="Badge code (optional)")
+        add = QPushButton("Add user", objectName="addUser")
+        add.clicked.connect(self.add_user)
+        return _tab(self.user_table, [self.user_name, self.user_role, self.user_pin, self.user_badge, add])
+
+    # Data -----------------------------------------------------------------
+    def load(self) -> None:
+        Op(lambda: (registry.parties(), registry.stations(), staff.users()), parent=self).success(
+            self._show
+        ).failure(self._failed).run()
+
+    def _show(self, lists) -> None:
+        parties, stations, users = lists
+        self.parties.set_rows(parties)
+        self.stations.set_rows(stations)
+        self.users.set_rows(users)
+
+    def _change(self, work, done: str, parties: bool = False) -> None:
+        self.status.setText("Saving…")
+
+        def changed(_result):
+            self.status.setText(done)
+            self.load()
+            if parties:
+                self.parties_changed.emit()
+
+        Op(work, parent=self, writes=True).success(changed).failure(self._failed).run()
+
+    def add_party(self) -> None:
+        code, name, kind = self.party_code.text(), self.party_name.text(), self.party_kind.currentData()
+        self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.", True)
+
+    def deactivate_party(self) -> None:
+        index = self.party_table.currentIndex()
+        if not index.isValid():
+            return self.status.setText("Select the party to deactivate.")
+        code = self.parties.row(index.row()).code
+        self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.", True)
+
+    def add_station(self) -> None:
+        code, name, location = self.station_code.text(), self.station_name.text(), self.station_location.text()
+        self._change(lambda: registry.add_station(code, name, location), f"Station {code.strip().upper()} added.")
+
+    def add_user(self) -> None:
+        name, role = self.user_name.text(), self.user_role.currentText()
+        pin, badge = self.user_pin.text(), self.user_badge.text()
+        self.user_pin.clear()
+        self._change(lambda: staff.add_user(name, role, pin, badge), f"User {name.strip()} added as {role}.")
+
+    def _failed(self, error: Exception) -> None:
+        known = isinstance(error, (registry.RegistryError, staff.StaffError))
+        self.status.setText(str(error) if known else sentence(error))
+
+
+def _tab(table: QTableView, form: list[QWidget]) -> QWidget:
+    tab = QWidget()
+    row = QHBoxLayout()
+    for widget in form:
+        row.addWidget(widget)
+    layout = QVBoxLayout(tab)
+    layout.addWidget(table, 1)
+    layout.addLayout(row)
+    return tab
