@@ -17,7 +17,10 @@ sent as ``(<where>) OR FALSE``: the same rows, read without the index.
 
 import re
 
+from django.db import NotSupportedError
+from django.db.models import Avg
 from django.db.models.expressions import Col
+from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 
@@ -53,8 +56,31 @@ def names_indexed_column(where):
     return False
 
 
+def may_average_nothing(having, query):
+    """Whether HAVING compares an AVG that may have no values in a group.
+
+    Both immudb 1.9.6 and 1.11.1 crash (nil pointer, the server process
+    exits) when HAVING compares AVG over a group whose values are all NULL,
+    as a LEFT JOIN with no match gives.
+    """
+    for node in _nodes(having):
+        if isinstance(node, Avg):
+            source = node.get_source_expressions()[0]
+            if not isinstance(source, Col) or source.target.null or node.filter is not None:
+                return True
+            join = query.alias_map.get(source.alias)
+            if join is None or getattr(join, "join_type", None) == LOUTER:
+                return True
+    return False
+
+
 class ImmudbCompilerMixin:
     def compile(self, node):
+        if node is getattr(self, "having", None) and node is not None and may_average_nothing(node, self.query):
+            raise NotSupportedError(
+                "immudb crashes when HAVING compares an average over a group that may have no values "
+                "(a nullable column or a LEFT JOIN); filter on the average in Python instead."
+            )
         sql, params = super().compile(node)
         if (
             sql

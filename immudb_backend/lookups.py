@@ -14,6 +14,8 @@ from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
+TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
+              "ImageField", "GenericIPAddressField", "IPAddressField"}
 GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
 LIKE_SPECIALS = set("\\%_")
 
@@ -45,6 +47,12 @@ def pattern_as_immudb(self, compiler, connection):
             f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
         )
     value = str(self.rhs)
+    if self.lhs.output_field.get_internal_type() not in TEXT_TYPES:
+        # immudb matches patterns against text only; 1.9 casts nothing but UUIDs to text.
+        uuid = self.lhs.output_field.get_internal_type() == "UUIDField"
+        if not connection.features.has_sql_like and not uuid:
+            raise NotSupportedError(f"immudb 1.9 matches {self.lookup_name} against text columns only.")
+        lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
     regex_form, like_form, insensitive = PATTERNS[self.lookup_name]
     if connection.features.has_sql_like:
         operator = "ILIKE" if insensitive else "LIKE"
@@ -98,7 +106,25 @@ def base_table_as_immudb(self, compiler, connection):
         params = list(period[1])
     if self.table_alias != self.table_name:
         sql += f" AS {self.table_alias}"
+    if self.table_name == compiler.query.base_table and sorts_through_index_in_transaction(compiler, connection):
+        pk = compiler.query.get_meta().pk
+        sql += f" USE INDEX ON ({connection.ops.quote_name(pk.column)})"
     return sql, params
+
+
+def sorts_through_index_in_transaction(compiler, connection):
+    """Whether the query may sort or group its base table through an index, inside a transaction.
+
+    Inside an interactive transaction (both 1.9.6 and 1.11.1), reading a
+    table in the order of a secondary index, as ORDER BY or GROUP BY on an
+    indexed column does, finds only the rows that the transaction's latest
+    statement wrote with each value. Reading through the primary key
+    (``USE INDEX ON (pk)``) and sorting afterwards finds them all.
+    """
+    query = compiler.query
+    if connection.get_autocommit() or query.model is None or query.get_meta().pk is None:
+        return False
+    return bool(query.order_by or query.group_by or query.distinct or (query.default_ordering and query.get_meta().ordering))
 
 
 def position_ref_as_immudb(self, compiler, connection):
