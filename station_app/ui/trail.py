@@ -30,7 +30,7 @@ ICONS = {
     "unverifiable": "unverifiable.svg",
     NOT_CHECKED: "pending.svg",
 }
-THUMBNAIL_SIZE = 40
+THUMBNAIL_SIZE = 64
 
 
 @dataclass(frozen=True)

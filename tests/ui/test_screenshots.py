@@ -7,14 +7,15 @@ from PySide6.QtGui import QImage
 from station_app import ledger
 from station_app.ui.screenshots import save_screenshots
 from tests.ui.conftest import SSCC
-from tests.ui.helpers import record
+from tests.ui.helpers import parcel_photo, record
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_screenshot_of_each_screen(window, qtbot):
     ledger.enroll_if_new()
-    record(SSCC, "WH1", "DHX", "CUS")
+    record(SSCC, "WH1", "DHX")
+    record(SSCC, "CUS", giver_code="DHX", condition="damaged_packaging", photo=parcel_photo())
     record("006141411234567890", "WH1", condition="damaged_packaging", photo=b"photo")
     # A handover journaled while the server was away, taken as a first intake; the server refuses it.
     window.outbox.record(scanned_code=SSCC, to_party="PAK", condition="intact", station="ST1", clerk="clerk")

@@ -7,28 +7,16 @@ import unicodedata
 
 from django.db import connections
 from pypdf import PdfReader
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from station_app import ledger
-from station_app.custody.models import Party, Station
-from station_app.custody.services import commit_handover
 from station_app.ui.trail import EXPORTS, NOT_CHECKED, THUMBNAIL_SIZE
 from tests.ui.conftest import SSCC
-from tests.ui.helpers import record
+from tests.ui.helpers import parcel_photo, record
 
 PARTIES = ["Central warehouse (WH1)", "Express courier (DHX)", "Anna Müller (CUS)"]
-
-
-def png(width=320, height=200) -> bytes:
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("darkorange"))
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    assert image.save(buffer, "PNG")
-    return bytes(data)
 
 
 def open_trail(window, qtbot, photo=None):
@@ -37,10 +25,7 @@ def open_trail(window, qtbot, photo=None):
         record(SSCC, "WH1", "DHX", "CUS")
     else:
         record(SSCC, "WH1", "DHX")
-        commit_handover(
-            scanned_code=SSCC, to_party=Party.objects.get(code="CUS"), from_party=Party.objects.get(code="DHX"),
-            condition="damaged_packaging", station=Station.objects.get(code="ST1"), clerk="clerk", photo=photo,
-        )
+        record(SSCC, "CUS", giver_code="DHX", condition="damaged_packaging", photo=photo)
     connections.close_all()
     window.open_trail(SSCC)
     qtbot.waitUntil(lambda: window.trail.model.rowCount() == 3, timeout=15_000)
@@ -48,7 +33,7 @@ def open_trail(window, qtbot, photo=None):
 
 
 def test_a_photo_shows_as_a_thumbnail_and_in_the_details(window, qtbot, qtmodeltester):
-    photo = png()
+    photo = parcel_photo()
     trail = open_trail(window, qtbot, photo=photo)
     model = trail.model
     column = model.EVIDENCE_COLUMN
@@ -102,7 +87,7 @@ def export(trail, qtbot, kind, path):
 
 def test_exports_of_a_verified_trail(window, qtbot, tmp_path):
     ledger.enroll_if_new()
-    trail = open_trail(window, qtbot, photo=png())
+    trail = open_trail(window, qtbot, photo=parcel_photo())
 
     pdf = tmp_path / "certificate.pdf"
     export(trail, qtbot, "pdf", pdf)
