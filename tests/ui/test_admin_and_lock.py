@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from immudb_backend.server import free_port
-from station_app import local_pin
+from station_app import local_pin, staff
 from station_app.config import ConnectionConfig
-from station_app.ui.screenshots import grab
+from station_app.ui.screenshots import grab, settle
 from tests.ui.conftest import SSCC
 from tests.ui.helpers import record
 from tests.ui.test_screenshots import SCREENSHOTS
@@ -30,26 +30,29 @@ def test_admin_adds_a_party_that_the_handover_screen_then_offers(window, qtbot, 
     qtbot.waitUntil(lambda: "Brown courier (UPS)" in [p.label for p in window.handover.parties.parties()],
                     timeout=15_000)
     grab(window, SCREENSHOTS / "admin.png")
-    for model in (admin.parties, admin.stations, admin.users):
-        qtmodeltester.check(model, force_py=True)
 
     admin.party_table.setCurrentIndex(admin.parties.index(0, 0))  # CUS, the first by code
     admin.deactivate_party()
     qtbot.waitUntil(lambda: admin.status.text() == "Party CUS deactivated.", timeout=15_000)
     qtbot.waitUntil(lambda: "CUS" not in [p.code for p in window.handover.parties.parties()], timeout=15_000)
+    settle()
+    for model in (admin.parties, admin.stations, admin.users):
+        qtmodeltester.check(model, force_py=True)
 
 
 def test_settings_unlock_with_the_local_pin_while_no_server_answers(window, qtbot):
-    window.signed_in_as(type("U", (), {"username": "clerk", "role": "clerk"})())
+    local_pin._file().unlink(missing_ok=True)  # the config dir is shared by the whole test session
+    window.signed_in_as(staff.SignedIn("clerk", staff.CLERK))
     window.apply_config(ConnectionConfig(mode="remote", host="127.0.0.1", port=free_port(), database="defaultdb"))
     qtbot.waitUntil(lambda: window.connection_label.text().startswith("Not connected"), timeout=15_000)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Comma, CTRL)
+    qtbot.waitUntil(lambda: not window.server_reachable)
+    qtbot.keyClick(window.handover.scan_field, Qt.Key.Key_Comma, CTRL)
     assert window.statusBar().currentMessage().startswith("No server answers and this station has no local admin PIN")
 
     local_pin.set_pin("8642")
     pin_file = local_pin._file()
     assert "8642" not in pin_file.read_text() and oct(pin_file.stat().st_mode & 0o777) == "0o600"
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Comma, CTRL)
+    qtbot.keyClick(window.handover.scan_field, Qt.Key.Key_Comma, CTRL)
     qtbot.waitUntil(lambda: window.pin_dialog is not None and window.pin_dialog.isVisible())
     dialog = window.pin_dialog
     qtbot.keyClicks(dialog.pin_field, "1111")
