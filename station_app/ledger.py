@@ -186,11 +186,6 @@ def _event_row(event: Handover) -> EventRow:
     )
 
 
-def load_trail(parcel_id: str) -> list[EventRow]:
-    parcel = Parcel.objects.get(normalized_id=parcel_id)
-    return [_event_row(event) for event in services.trail(parcel)]
-
-
 def browse(criteria: BrowseFilter, offset: int = 0, limit: int = PAGE_SIZE) -> BrowsePage:
     events = Handover.objects.select_related("parcel", "from_party", "to_party", "station")
     if criteria.barcode:
@@ -208,13 +203,7 @@ def browse(criteria: BrowseFilter, offset: int = 0, limit: int = PAGE_SIZE) -> B
 class Verdict:
     status: str  # a verification.Status value: verified, tampered, missing link, unverifiable
     reason: str
-
-
-def verify(parcel_id: str) -> dict[int, Verdict]:
-    """Each event's verification, by sequence."""
-    parcel = Parcel.objects.get(normalized_id=parcel_id)
-    reports = verification.verify_trail(services.trail(parcel))
-    return {r.handover.sequence: Verdict(r.status.value, r.reason) for r in reports}
+    tx_id: int | None = None  # the immudb transaction that proved the row, when the server had one
 
 
 def enroll_if_new() -> bool:
@@ -281,22 +270,17 @@ def event_photo(parcel_id: str, sequence: int) -> bytes | None:
     return bytes(event.photo) if event is not None and event.photo else None
 
 
-@dataclass(frozen=True)
-class Proof(Verdict):
-    tx_id: int | None = None  # the immudb transaction that proved the row, when the server had one
-
-
-def prove(parcel_id: str) -> dict[int, Proof]:
+def prove(parcel_id: str) -> dict[int, Verdict]:
     """Each event's verification with its transaction, by sequence."""
     parcel = Parcel.objects.get(normalized_id=parcel_id)
     reports = verification.verify_trail(services.trail(parcel))
-    return {r.handover.sequence: Proof(r.status.value, r.reason, r.tx_id) for r in reports}
+    return {r.handover.sequence: Verdict(r.status.value, r.reason, r.tx_id) for r in reports}
 
 
 @dataclass(frozen=True)
 class ProvenEvent:
     details: EventDetails
-    proof: Proof
+    proof: Verdict
 
 
 @dataclass(frozen=True)
@@ -335,7 +319,7 @@ def export_trail(parcel_id: str) -> TrailExport:
         parcel_id=parcel.normalized_id,
         parcel_format=ParcelFormat(parcel.format).label,
         events=[
-            ProvenEvent(_details(r.handover, with_photo=False), Proof(r.status.value, r.reason, r.tx_id))
+            ProvenEvent(_details(r.handover, with_photo=False), Verdict(r.status.value, r.reason, r.tx_id))
             for r in reports
         ],
         key_fingerprint=key_fingerprint(public_key) if public_key else "",

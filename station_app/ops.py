@@ -2,7 +2,7 @@
 
 Shaped like Anki's CollectionOp/QueryOp::
 
-    Op(lambda: ledger.load_trail(parcel_id), parent=self).success(show).failure(report).run()
+    Op(lambda: ledger.load_trail_details(parcel_id), parent=self).success(show).failure(report).run()
 
 Reads share Qt's global thread pool; writes go through one writer thread so
 commits reach the server in the order the clerk made them. The work itself

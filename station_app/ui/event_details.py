@@ -29,7 +29,7 @@ def scaled_photo(data: bytes | None, size: int) -> QImage | None:
 
 
 class EventDetailsDialog(QDialog):
-    def __init__(self, details: ledger.EventDetails, proof: ledger.Proof, parent=None):
+    def __init__(self, details: ledger.EventDetails, proof: ledger.Verdict, parent=None):
         super().__init__(parent)
         row = details.row
         self.setWindowTitle(f"Handover #{row.sequence} of parcel {row.parcel_id}")

@@ -22,7 +22,7 @@ from station_app.ui.event_details import EventDetailsDialog, scaled_photo
 from station_app.ui.events_model import HASH_PREFIX, EventTableModel, local_time
 
 NOT_CHECKED = "not checked"
-NOT_CHECKED_VERDICT = ledger.Proof(NOT_CHECKED, "Press Verify (Ctrl+V) to check this event against the ledger's proofs.")
+NOT_CHECKED_VERDICT = ledger.Verdict(NOT_CHECKED, "Press Verify (Ctrl+V) to check this event against the ledger's proofs.")
 ICONS = {
     "verified": "verified.svg",
     "tampered": "tampered.svg",
@@ -91,12 +91,12 @@ class TrailModel(EventTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.verification: dict[int, ledger.Proof] = {}
+        self.verification: dict[int, ledger.Verdict] = {}
         self._entries: list[TrailEntry] = []
         self._thumbnails: dict[int, QPixmap] = {}
         self._icons = {status: QIcon(str(resource_path("icons", name))) for status, name in ICONS.items()}
 
-    def verdict(self, sequence: int) -> ledger.Proof:
+    def verdict(self, sequence: int) -> ledger.Verdict:
         return self.verification.get(sequence, NOT_CHECKED_VERDICT)
 
     def details(self, number: int) -> ledger.EventDetails:
@@ -127,7 +127,7 @@ class TrailModel(EventTableModel):
         }
         self.set_rows([e.details.row for e in entries])
 
-    def set_verification(self, results: dict[int, ledger.Proof]) -> None:
+    def set_verification(self, results: dict[int, ledger.Verdict]) -> None:
         self.verification = dict(results)
         column = self.VERIFICATION_COLUMN
         self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
@@ -202,7 +202,7 @@ class TrailScreen(QWidget):
             lambda results: self._verified(results) if parcel_id == self.parcel_id else None
         ).failure(self._failed).run()
 
-    def _verified(self, results: dict[int, ledger.Proof]) -> None:
+    def _verified(self, results: dict[int, ledger.Verdict]) -> None:
         self.model.set_verification(results)
         problems = [f"#{seq}: {v.reason}" for seq, v in sorted(results.items()) if v.status != "verified"]
         if problems:
