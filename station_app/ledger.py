@@ -172,7 +172,7 @@ def sync(outbox: Outbox) -> Counts:
     return outbox.counts()
 
 
-def _event_row(event: Handover) -> EventRow:
+def event_row(event: Handover) -> EventRow:
     return EventRow(
         parcel_id=event.parcel.normalized_id,
         sequence=event.sequence,
@@ -196,7 +196,7 @@ def browse(criteria: BrowseFilter, offset: int = 0, limit: int = PAGE_SIZE) -> B
         events = events.filter(condition=criteria.condition)
     # One row more than the page tells whether another page exists.
     found = list(events.order_by("-occurred_at", "-id")[offset : offset + limit + 1])
-    return BrowsePage([_event_row(e) for e in found[:limit]], offset, len(found) > limit)
+    return BrowsePage([event_row(e) for e in found[:limit]], offset, len(found) > limit)
 
 
 @dataclass(frozen=True)
@@ -231,13 +231,6 @@ def clerks() -> list[str]:
     return list(User.objects.filter(is_active=True).order_by("username").values_list("username", flat=True))
 
 
-def check_pin(username: str, pin: str) -> bool:
-    from django.contrib.auth.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    return user is not None and user.check_password(pin)
-
-
 @dataclass(frozen=True)
 class EventDetails:
     """An event's row plus what its details show; ``photo`` is only filled until the screen has made its thumbnail."""
@@ -251,7 +244,7 @@ class EventDetails:
 
 def _details(event: Handover, with_photo: bool) -> EventDetails:
     return EventDetails(
-        row=_event_row(event),
+        row=event_row(event),
         event_id=str(event.event_id),
         previous_hash=event.previous_hash,
         photo_sha256=event.photo_sha256,

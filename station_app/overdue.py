@@ -49,5 +49,5 @@ def browse(hours: int, offset: int = 0, limit: int = ledger.PAGE_SIZE) -> ledger
         )
         ids = [row[0] for row in cursor.fetchall()]
     events = Handover.objects.select_related("parcel", "from_party", "to_party", "station").in_bulk(ids[:limit])
-    rows = [ledger._event_row(events[pk]) for pk in ids[:limit]]
+    rows = [ledger.event_row(events[pk]) for pk in ids[:limit]]
     return ledger.BrowsePage(rows, offset, len(ids) > limit)
