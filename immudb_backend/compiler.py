@@ -24,6 +24,11 @@ from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 
+def in_transaction(connection):
+    """Whether a transaction is open, without connecting (compiling alone must not connect)."""
+    return connection.connection is not None and not connection.autocommit
+
+
 def indexed_columns(model):
     """The columns of ``model`` that are in some immudb index other than the primary key."""
     meta = model._meta
@@ -85,8 +90,8 @@ class ImmudbCompilerMixin:
         if (
             sql
             and (node is getattr(self, "where", None) or node is self.query.where)
+            and in_transaction(self.connection)
             and self.connection.features.is_immudb_1_11
-            and not self.connection.get_autocommit()
             and names_indexed_column(node)
         ):
             sql = f"({sql}) OR FALSE"

@@ -122,7 +122,7 @@ def sorts_through_index_in_transaction(compiler, connection):
     (``USE INDEX ON (pk)``) and sorting afterwards finds them all.
     """
     query = compiler.query
-    if connection.get_autocommit() or query.model is None or query.get_meta().pk is None:
+    if connection.connection is None or connection.autocommit or query.model is None or query.get_meta().pk is None:
         return False
     return bool(query.order_by or query.group_by or query.distinct or (query.default_ordering and query.get_meta().ordering))
 
