@@ -7,55 +7,28 @@ really happened).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from station_app.outbox import Entry
+from station_app.ui.events_model import EventTableModel
 
 
-class ConflictModel(QAbstractTableModel):
+class ConflictModel(EventTableModel):
+    """Rows are outbox entries; hovering one shows the whole message for the clerk."""
+
     columns = [
-        ("When", lambda entry: entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
-        ("Parcel", lambda entry: entry.parcel_id),
-        ("To", lambda entry: entry.to_party),
-        ("Clerk", lambda entry: entry.clerk),
-        ("Reason", lambda entry: entry.last_error),
+        ("When", lambda model, entry: entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+        ("Parcel", lambda model, entry: entry.parcel_id),
+        ("To", lambda model, entry: entry.to_party),
+        ("Clerk", lambda model, entry: entry.clerk),
+        ("Reason", lambda model, entry: entry.last_error),
     ]
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._entries: list[Entry] = []
-
-    def set_entries(self, entries: list[Entry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
-
-    def entry(self, row: int) -> Entry:
-        return self._entries[row]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.columns)
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[index.column()][1](entry)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.clerk_message
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section][0]
-        return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and 0 <= index.row() < self.rowCount():
+            return self.row(index.row()).clerk_message
+        return super().data(index, role)
 
 
 class ConflictsScreen(QWidget):
@@ -80,7 +53,7 @@ class ConflictsScreen(QWidget):
         self.show_entries([])
 
     def show_entries(self, entries: list[Entry]) -> None:
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         self.table.resizeRowsToContents()
         if entries:
             self.status.setText(f"{len(entries)} handover(s) need a supervisor. Hover a row for the full message.")

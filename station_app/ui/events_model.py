@@ -1,4 +1,4 @@
-"""A read-only table of handover events, shared by the trail and the browser."""
+"""Read-only tables of rows (handover events, outbox entries) shared by the trail, the browser and the conflicts screen."""
 
 from __future__ import annotations
 
@@ -14,20 +14,20 @@ def local_time(row: EventRow) -> str:
 
 
 class EventTableModel(QAbstractTableModel):
-    """Columns are (header, how to show a row); subclasses choose them."""
+    """A read-only table whose columns are (header, how to show a row); subclasses choose them."""
 
     columns: list[tuple[str, callable]] = []
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[EventRow] = []
+        self._rows: list = []
 
-    def set_rows(self, rows: list[EventRow]) -> None:
+    def set_rows(self, rows: list) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def row(self, number: int) -> EventRow:
+    def row(self, number: int):
         return self._rows[number]
 
     def rowCount(self, parent=QModelIndex()):
