@@ -70,7 +70,14 @@ case "$task" in
         install_python_env
         build_immudb 1.9.6 1.11.1
         export QT_QPA_PLATFORM=offscreen
-        exec "$PY" -m pytest "$@"
+        if [ $# -gt 0 ]; then
+            exec "$PY" -m pytest "$@"
+        fi
+        # The Qt screens run in a process of their own: a long-lived
+        # QApplication that has also hosted the other tests' widgets has
+        # crashed (segfault in setStyleSheet) late in a full run.
+        "$PY" -m pytest --ignore=tests/ui
+        exec "$PY" -m pytest tests/ui
         ;;
     conformance)
         install_python_env
