@@ -81,7 +81,17 @@ def immudb_database(immudb_server):
     client = connect(immudb_server)
     client.createDatabaseV2(name, settings=None, ifNotExists=False)
     client.logout()
-    return name
+    yield name
+    # A server holding hundreds of loaded databases slows down until queries
+    # time out, so each test's database goes when the test does.
+    client = connect(immudb_server)
+    try:
+        client.unloadDatabase(name)
+        client.deleteDatabase(name)
+    except Exception:  # noqa: BLE001 - a test that dropped or broke its database already
+        pass
+    finally:
+        client.logout()
 
 
 @pytest.fixture
