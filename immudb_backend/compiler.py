@@ -107,7 +107,28 @@ class SQLAggregateCompiler(ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
 
 
 class RowCountMixin(ImmudbCompilerMixin):
+    """Row counts of UPDATE and DELETE inside a transaction, where immudb reports none.
+
+    On 1.11 the statement returns the primary keys of the rows it changed
+    (``RETURNING``), so their number is the count. 1.9 has no ``RETURNING``
+    for these: the matching rows are counted just before the write.
+    """
+
+    def _in_transaction(self):
+        return not self.connection.get_autocommit()
+
+    def _counts_by_returning(self):
+        return self.connection.features.can_return_rows_from_update_and_delete and in_transaction(self.connection)
+
+    def _with_returning(self, sql):
+        if not sql or not self._counts_by_returning():
+            return sql
+        pk = self.query.get_meta().pk_fields[0]
+        return f"{sql} RETURNING {self.connection.ops.quote_name(pk.column)}"
+
     def _count_matching(self):
+        # Adds the base table first: base_table is cached, and None before it.
+        self.query.get_initial_alias()
         table = self.quote_name_unless_alias(self.query.base_table)
         sql, params = f"SELECT COUNT(*) FROM {table}", []
         if self.query.where:
@@ -118,13 +139,14 @@ class RowCountMixin(ImmudbCompilerMixin):
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    def _in_transaction(self):
-        return not self.connection.get_autocommit()
-
 
 class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
+    def as_sql(self):
+        sql, params = super().as_sql()
+        return self._with_returning(sql), params
+
     def execute_sql(self, result_type):
-        if not self._in_transaction() or self.query.related_updates:
+        if not self._in_transaction() or self._counts_by_returning() or self.query.related_updates:
             return super().execute_sql(result_type)
         try:
             count = self._count_matching()
@@ -135,14 +157,18 @@ class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
 
 
 class SQLDeleteCompiler(RowCountMixin, compiler.SQLDeleteCompiler):
+    def as_sql(self):
+        sql, params = super().as_sql()
+        return self._with_returning(sql), params
+
     def execute_sql(self, result_type=compiler.MULTI):
-        if not self._in_transaction():
+        if not self._in_transaction() or self._counts_by_returning():
             return super().execute_sql(result_type)
         count = self._count_matching()
         cursor = super().execute_sql(compiler.CURSOR)
         if cursor is not None:
             cursor.close()
-        return count if result_type == compiler.CURSOR else count
+        return count
 
 
 class SQLInsertCompiler(compiler.SQLInsertCompiler):

@@ -110,6 +110,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     def can_return_rows_from_bulk_insert(self):
         return self.is_immudb_1_11
 
+    @cached_property
+    def can_return_rows_from_update_and_delete(self):
+        """UPDATE/DELETE ... RETURNING, new in 1.11."""
+        return self.is_immudb_1_11
+
     # Savepoints are the driver's own, on both versions (see dbapi.py):
     # immudb 1.11's ROLLBACK TO SAVEPOINT undoes nothing, and a failed
     # write ends the whole server transaction.
