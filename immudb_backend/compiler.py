@@ -17,6 +17,7 @@ sent as ``(<where>) OR FALSE``: the same rows, read without the index.
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
 from django.db.models.expressions import Col
@@ -164,10 +165,18 @@ class SQLDeleteCompiler(RowCountMixin, compiler.SQLDeleteCompiler):
     def execute_sql(self, result_type=compiler.MULTI):
         if not self._in_transaction() or self._counts_by_returning():
             return super().execute_sql(result_type)
-        count = self._count_matching()
-        cursor = super().execute_sql(compiler.CURSOR)
-        if cursor is not None:
-            cursor.close()
+        try:
+            sql, params = self.as_sql()
+        except EmptyResultSet:
+            # Deletes nothing, sends nothing; compiling again could repeat a 1.9 subquery.
+            return iter([]) if result_type == compiler.MULTI else None
+        # The rows that DELETE FROM <table> WHERE ... removes are those that
+        # SELECT COUNT(*) FROM <table> WHERE ... counts, read just before.
+        count_sql = "SELECT COUNT(*) FROM " + sql.removeprefix("DELETE FROM ")
+        with self.connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            count = cursor.fetchone()[0]
+            cursor.execute(sql, params)
         return count
 
 
