@@ -24,6 +24,8 @@ from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from . import names
+
 
 def in_transaction(connection):
     """Whether a transaction is open, without connecting (compiling alone must not connect)."""
@@ -81,6 +83,13 @@ def may_average_nothing(having, query):
 
 
 class ImmudbCompilerMixin:
+    def quote_name_unless_alias(self, name):
+        """Aliases go unquoted, but one that immudb cannot spell (as a FilteredRelation's may be) is encoded."""
+        quoted = super().quote_name_unless_alias(name)
+        if quoted == name and not names.PLAIN.fullmatch(name):
+            quoted = self.quote_cache[name] = self.connection.ops.quote_name(name)
+        return quoted
+
     def compile(self, node):
         if node is getattr(self, "having", None) and node is not None and may_average_nothing(node, self.query):
             raise NotSupportedError(

@@ -30,6 +30,8 @@ from google.protobuf import empty_pb2, struct_pb2
 from immudb import ImmudbClient
 from immudb.grpc import schema_pb2
 
+from . import names
+
 apilevel = "2.0"
 threadsafety = 1
 paramstyle = "pyformat"
@@ -518,9 +520,9 @@ def _writes(sql: str) -> bool:
 
 
 def _column_name(name: str) -> str:
-    """``(table.column)`` as immudb names result columns, reduced to ``column``."""
+    """``(table.column)`` as immudb names result columns, reduced to ``column`` (decoded, see names.py)."""
     name = name.strip("()")
-    return name.rsplit(".", 1)[-1]
+    return names.decode(name.rsplit(".", 1)[-1])
 
 
 def connect(host="localhost", port=3322, user="immudb", password="immudb", database="defaultdb", timeout=30.0):

@@ -58,6 +58,7 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_unspecified_pk = False
     supports_forward_references = False
     truncates_names = False
+    ignores_table_name_case = True
     max_query_params = 999
     test_db_allows_multiple_connections = True
     supports_temporal_subtraction = False
@@ -522,7 +523,6 @@ FAILURES_BOTH = {
         'migrations.test_operations.OperationTests.test_separate_database_and_state',
         'model_fields.test_jsonfield.TestQuerying.test_key_escape',
         'schema.tests.SchemaTests.test_add_inline_fk_index_update_data',
-        'schema.tests.SchemaTests.test_alter_int_pk_to_bigautofield_pk',
         'schema.tests.SchemaTests.test_alter_int_pk_to_int_unique',
         'schema.tests.SchemaTests.test_alter_not_unique_field_to_primary_key',
         'schema.tests.SchemaTests.test_composed_constraint_with_fk',
@@ -678,12 +678,8 @@ FAILURES_BOTH = {
     },
     'immudb names take only ASCII letters, digits and underscores.': {
         'annotations.tests.AliasTests.test_alias_filtered_relation_sql_injection_dollar_sign',
-        'backends.tests.LastExecutedQueryTest.test_query_encoding',
-        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes',
-        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes_and_values',
         'migrations.test_operations.OperationTests.test_alter_index_together',
         'schema.tests.SchemaTests.test_index_together',
-        'schema.tests.SchemaTests.test_unique_name_quoting',
     },
     'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
         'lookup.tests.LookupTests.test_escaping',
@@ -699,6 +695,16 @@ FAILURES_BOTH = {
         'backends.tests.MySQLPKZeroTests.test_zero_as_autoval',
         'basic.tests.ConcurrentSaveTests.test_concurrent_delete_with_save',
         'bulk_create.tests.BulkCreateTests.test_zero_as_autoval',
+    },
+    'immudb keeps no foreign keys or views for introspection to find.': {
+        'inspectdb.tests.InspectDBTestCase.test_attribute_name_not_python_keyword',
+        'inspectdb.tests.InspectDBTestCase.test_foreign_key_to_field',
+        'inspectdb.tests.InspectDBTestCase.test_same_relations',
+        'inspectdb.tests.InspectDBTransactionalTests.test_include_views',
+    },
+    'Introspection sees the stored types: dates and times as text, decimals as integers.': {
+        'inspectdb.tests.InspectDBTestCase.test_field_types',
+        'inspectdb.tests.InspectDBTestCase.test_number_field_types',
     },
     'immudb limits the number of entries in one transaction.': {
         'delete.tests.DeletionTests.test_large_delete',
@@ -848,6 +854,8 @@ FAILURES_IMMUDB_1_9 = {
         'ordering.tests.OrderingTests.test_random_ordering',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
+        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes',
+        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes_and_values',
         'basic.tests.ModelTest.test_year_lookup_edge_case',
         'datatypes.tests.DataTypesTestCase.test_year_boundaries',
         'expressions.tests.BasicExpressionsTests.test_in_subquery',

@@ -92,7 +92,8 @@ def join_as_immudb(self, compiler, connection):
     sql = sql.replace("LEFT OUTER JOIN", "LEFT JOIN", 1)
     if self.table_alias != self.table_name:
         table = compiler.quote_name_unless_alias(self.table_name)
-        sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {self.table_alias} ON", 1)
+        alias = compiler.quote_name_unless_alias(self.table_alias)
+        sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {alias} ON", 1)
     return sql, params
 
 
@@ -105,7 +106,7 @@ def base_table_as_immudb(self, compiler, connection):
         sql += f" {period[0]}"
         params = list(period[1])
     if self.table_alias != self.table_name:
-        sql += f" AS {self.table_alias}"
+        sql += f" AS {compiler.quote_name_unless_alias(self.table_alias)}"
     if self.table_name == compiler.query.base_table and sorts_through_index_in_transaction(compiler, connection):
         pk = compiler.query.get_meta().pk
         sql += f" USE INDEX ON ({connection.ops.quote_name(pk.column)})"

@@ -1,6 +1,5 @@
 import datetime
 import decimal
-import re
 import uuid
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
-IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
+from . import names
 
 
 class DatabaseOperations(BaseDatabaseOperations):
@@ -19,13 +18,8 @@ class DatabaseOperations(BaseDatabaseOperations):
     def quote_name(self, name):
         if name.startswith('"') and name.endswith('"'):
             return name
-        # Even quoted, immudb takes only letters, digits and underscores.
-        if not IDENTIFIER.fullmatch(name):
-            raise NotSupportedError(
-                f"immudb names may contain only ASCII letters, digits and underscores, so it cannot name a table "
-                f"or column {name!r}; set db_table or db_column to such a name."
-            )
-        return f'"{name}"'
+        # Even quoted, immudb takes only letters, digits and underscores: other names are encoded.
+        return f'"{names.encode(name)}"'
 
     def max_name_length(self):
         return 128
