@@ -44,6 +44,8 @@ def decode(name):
     for escaped, kept in ESCAPED_BYTE.findall(name[len(PREFIX) :]):
         raw += bytes.fromhex(escaped) if escaped else kept.encode()
     try:
-        return raw.decode()
+        decoded = raw.decode()
     except UnicodeDecodeError:
-        return name  # not an encoded name after all: its bytes are no UTF-8 text
+        return name
+    # Only what encode() makes is decoded: "_enc_ab" or "_enc__ff" are names of their own.
+    return decoded if encode(decoded) == name else name
