@@ -24,6 +24,7 @@ import hashlib
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
@@ -181,6 +182,7 @@ class Connection:
         # The immudb transaction id of the latest commit on this connection.
         self.last_committed_tx_id: int | None = None
         self._last_used = 0.0
+        self.closed = False
         self._open_session()
         # Health, not ServerInfo: on 1.9 ServerInfo sums up every database on
         # the server and fails ("already closed", "error walking dir") while
@@ -206,6 +208,8 @@ class Connection:
 
     def _call(self, method_name, request, sql="", stream=False):
         """Call the immudb gRPC method ``method_name`` in this session (and transaction)."""
+        if self.closed:
+            raise InterfaceError(f"The connection to immudb server {self.address} is closed.")
         self._keep_alive()
         try:
             return self._send(method_name, request, stream)
@@ -405,6 +409,8 @@ class Connection:
         self._call("Health", empty_pb2.Empty())
 
     def close(self):
+        if self.closed:
+            return
         if self.in_transaction:
             self.rollback()
         try:
@@ -412,6 +418,7 @@ class Connection:
         except grpc.RpcError:
             pass  # an expired session is closed already
         self.client.channel.close()
+        self.closed = True
 
 
 def _digest(rows) -> bytes:
@@ -437,11 +444,20 @@ class Cursor:
         self.lastrowid = None
         self._rows: list = []
         self._position = 0
+        self.closed = False
 
     def execute(self, sql, params=None):
-        params = tuple(params or ())
-        if params:
-            sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
+        if self.closed:
+            raise ProgrammingError("The cursor is closed.")
+        if isinstance(params, Mapping):
+            # pyformat: %(name)s, sent as positional parameters in the order of the mapping.
+            keys = list(params)
+            sql = sql % {key: _placeholder(i, params[key]) for i, key in enumerate(keys)}
+            params = tuple(params[key] for key in keys)
+        else:
+            params = tuple(params or ())
+            if params:
+                sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0
@@ -493,6 +509,7 @@ class Cursor:
 
     def close(self):
         self._rows = []
+        self.closed = True
 
     def setinputsizes(self, sizes):
         pass

@@ -30,7 +30,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     has_zoneinfo_database = False
     supports_select_for_update_with_limit = False
     has_select_for_update = False
-    supports_paramstyle_pyformat = False
     supports_regex_backreferencing = False
     supports_date_lookup_using_string = False
     supports_mixed_date_datetime_comparisons = False

@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
 from django.db.models.expressions import Col, Star
+from django.db.models.functions import Abs
 from django.db.models.fields.json import HasAnyKeys, HasKey, HasKeys, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
@@ -180,7 +181,16 @@ def has_key_as_immudb(self, compiler, connection):
     raise NotSupportedError("immudb has no SQL to test whether a JSON object has a key.")
 
 
+def abs_as_immudb(self, compiler, connection):
+    """immudb's ABS answers a FLOAT even for an INTEGER; a column stored as INTEGER gets one back."""
+    sql, params = self.as_sql(compiler, connection)
+    if connection.data_types.get(self.output_field.get_internal_type(), "").startswith("INTEGER"):
+        sql = f"CAST({sql} AS INTEGER)"
+    return sql, params
+
+
 def register():
+    Abs.as_immudb = abs_as_immudb
     KeyTransform.as_immudb = key_transform_as_immudb
     for cls in (HasKey, HasKeys, HasAnyKeys):
         cls.as_immudb = has_key_as_immudb

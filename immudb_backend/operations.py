@@ -1,6 +1,7 @@
 import datetime
 import decimal
 import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import DataError, NotSupportedError
@@ -20,6 +21,14 @@ class DatabaseOperations(BaseDatabaseOperations):
             return name
         # Even quoted, immudb takes only letters, digits and underscores: other names are encoded.
         return f'"{names.encode(name)}"'
+
+    def last_executed_query(self, cursor, sql, params):
+        """The statement with its parameters written in as SQL literals, for logs and debugging."""
+        if not params:
+            return sql  # the driver interpolates nothing either
+        if isinstance(params, Mapping):
+            return sql % {key: _literal(value) for key, value in params.items()}
+        return sql % tuple(_literal(value) for value in params)
 
     def max_name_length(self):
         return 128
@@ -195,3 +204,15 @@ class DatabaseOperations(BaseDatabaseOperations):
 
     def conditional_expression_supported_in_where_clause(self, expression):
         return True
+
+
+def _literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"x'{bytes(value).hex()}'"
+    return "'%s'" % str(value).replace("'", "''")
