@@ -660,9 +660,6 @@ FAILURES_BOTH = {
         'lookup.tests.LookupTests.test_pattern_lookups_with_substr',
         'model_fields.test_uuid.TestQuerying.test_filter_with_expr',
     },
-    'immudb names take only ASCII letters, digits and underscores.': {
-        'migrations.test_operations.OperationTests.test_alter_index_together',
-    },
     'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
         'lookup.tests.LookupTests.test_escaping',
         'lookup.tests.LookupTests.test_exclude',
