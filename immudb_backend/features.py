@@ -220,10 +220,6 @@ FAILURES_BOTH = {
         'migrations.test_executor.ExecutorTests.test_run',
         'migrations.test_executor.ExecutorTests.test_run_with_squashed',
         'migrations.test_executor.ExecutorTests.test_soft_apply',
-        'migrations.test_loader.LoaderTests.test_loading_squashed',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_complex',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_erroneous',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_ref_squashed',
         'migrations.test_operations.OperationTests.test_add_deferred_unique_constraint',
         'migrations.test_operations.OperationTests.test_add_field_both_defaults',
         'migrations.test_operations.OperationTests.test_add_field_database_default',
@@ -730,7 +726,6 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateTestCase.test_decimal_max_digits_has_no_effect',
         'annotations.tests.AliasTests.test_update_with_alias',
         'annotations.tests.NonAggregateAnnotationTestCase.test_update_with_annotation',
-        'basic.tests.ModelInstanceCreationTests.test_asave_positional_arguments',
         'basic.tests.ModelInstanceCreationTests.test_save_positional_arguments',
         'basic.tests.ModelInstanceCreationTests.test_saving_an_object_again_does_not_create_a_new_object',
         'basic.tests.ModelLookupTest.test_all_lookup',
@@ -909,6 +904,17 @@ FAILURES_IMMUDB_1_9 = {
 }
 
 SKIPS_IMMUDB_1_9 = {
+    # Their cleanup deletes the rows they recorded, which unittest reports as an error, not an expected failure.
+    'immudb cannot change a row written earlier in the same transaction. (fails in cleanup)': {
+        'migrations.test_loader.LoaderTests.test_loading_squashed',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_complex',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_erroneous',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_ref_squashed',
+    },
+    # Django runs an async test through async_to_sync, which drops the expected-failure mark.
+    'immudb cannot change a row written earlier in the same transaction. (async test)': {
+        'basic.tests.ModelInstanceCreationTests.test_asave_positional_arguments',
+    },
     'immudb cannot change a row written earlier in the same transaction. (fails in setUpClass)': {
         'select_related.tests.SelectRelatedTests',
     },
