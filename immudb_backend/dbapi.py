@@ -438,11 +438,12 @@ class Cursor:
 
     def execute(self, sql, params=None):
         params = tuple(params or ())
-        if params and self.connection.server_version >= (1, 11) and _has_subquery(sql):
+        if params and self.connection.server_version >= (1, 11) and _needs_literals(sql):
             # immudb 1.11 does not pass named parameters into EXISTS
             # subqueries, nor into subqueries nested in an IN subquery
-            # ("missing parameter"): such statements carry their values
-            # as literals instead.
+            # ("missing parameter"), and takes a parameter selected in a
+            # UNION, INTERSECT or EXCEPT for a column of no type ("column
+            # mismatch"): such statements carry their values as literals.
             sql, params = sql % tuple(_literal(value) for value in params), ()
         elif params:
             sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
@@ -511,8 +512,8 @@ def _placeholder(index: int, value) -> str:
     return f"CAST(@p{index} AS UUID)" if isinstance(value, uuid.UUID) else f"@p{index}"
 
 
-def _has_subquery(sql: str) -> bool:
-    return "(SELECT " in sql
+def _needs_literals(sql: str) -> bool:
+    return any(word in sql for word in ("(SELECT ", " UNION ", " INTERSECT ", " EXCEPT "))
 
 
 def _literal(value) -> str:

@@ -45,9 +45,8 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     order_by_nulls_first = True
     allows_group_by_select_index = False
     supports_slicing_ordering_in_compound = False
-    supports_select_union = False
-    supports_select_intersection = False
-    supports_select_difference = False
+    # A compound query is always selected from as a table (compiler.py).
+    supports_parentheses_in_compound = False
     supports_ignore_conflicts = False
     supports_update_conflicts = False
     supports_update_conflicts_with_target = False
@@ -127,6 +126,19 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     @cached_property
     def supports_subqueries_in_where(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_union(self):
+        """UNION, INTERSECT and EXCEPT arrive in immudb 1.11."""
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_intersection(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_difference(self):
         return self.is_immudb_1_11
 
     @cached_property

@@ -128,7 +128,12 @@ def sorts_through_index_in_transaction(compiler, connection):
 
 
 def position_ref_as_immudb(self, compiler, connection):
-    """immudb ignores ORDER BY <position>: order by the expression itself."""
+    """immudb ignores ORDER BY <position>: order by the expression itself.
+
+    A compound query is ordered as a derived table, by its column names.
+    """
+    if compiler.query.combinator and self.refs:
+        return connection.ops.quote_name(self.refs), []
     return compiler.compile(self.source)
 
 
