@@ -100,10 +100,13 @@ def in_as_immudb(self, compiler, connection):
 
 
 def exists_as_immudb(self, compiler, connection):
+    """EXISTS in parentheses: immudb takes a bare one only as a whole condition, not as an operand."""
     # Django's EXISTS subqueries all have LIMIT 1, which an EXISTS may lose.
     if loses_clauses(self.query, slicing_matters=False):
-        return self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
-    return self.as_sql(compiler, connection)
+        sql, params = self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
+    else:
+        sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
 
 
 def loses_clauses(query, slicing_matters):
