@@ -102,7 +102,7 @@ def in_as_immudb(self, compiler, connection):
 def exists_as_immudb(self, compiler, connection):
     """EXISTS in parentheses: immudb takes a bare one only as a whole condition, not as an operand."""
     # Django's EXISTS subqueries all have LIMIT 1, which an EXISTS may lose.
-    if loses_clauses(self.query, slicing_matters=False):
+    if connection.features.supports_subqueries_in_where and loses_clauses(self.query, slicing_matters=False):
         sql, params = self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
     else:
         sql, params = self.as_sql(compiler, connection)
