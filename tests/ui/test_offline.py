@@ -1,7 +1,6 @@
 """Offline-first handovers: the server stops mid-session, the clerk keeps working, nothing is lost."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -10,6 +9,7 @@ from station_app import bootstrap
 from station_app.config import ConnectionConfig
 from station_app.custody.models import Handover
 from station_app.ui.handover import SERVER_AWAY
+from tests.databases import use_database
 from tests.ui.conftest import SSCC, close_window, open_window
 from tests.ui.test_handover_screen import scan, wait_for_state
 
@@ -19,12 +19,7 @@ NEW_PARCEL = "1Z999AA10123456784"
 @pytest.fixture
 def own_ledger(restartable_server, tmp_path):
     """The demo ledger on a server of this test's own, which it may stop and start again."""
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=restartable_server.host, PORT=restartable_server.port, NAME="defaultdb",
-        OPTIONS={"server_public_key": restartable_server.public_key_pem, "trusted_state_dir": str(tmp_path / "trusted")},
-    )
-    call_command("migrate", run_syncdb=True, verbosity=0)
+    use_database(restartable_server, "defaultdb", tmp_path / "trusted")
     assert bootstrap.seed_demo()
     connections.close_all()
     yield restartable_server
