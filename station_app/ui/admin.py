@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, fields
+from dataclasses import fields
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,41 +22,26 @@ from PySide6.QtWidgets import (
 from station_app import registry, staff
 from station_app.custody.models import Party
 from station_app.ops import Op
+from station_app.ui.events_model import EventTableModel
 from station_app.ui.errors import sentence
 
 
-class RowsModel(QAbstractTableModel):
+def _field_text(name: str):
+    """How a RowsModel column shows one dataclass field."""
+
+    def text(model, row) -> str:
+        value = getattr(row, name)
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+    return text
+
+
+class RowsModel(EventTableModel):
     """A read-only table of dataclass rows, one column per field."""
 
     def __init__(self, row_type, parent=None):
         super().__init__(parent)
-        self._headers = [f.name.capitalize() for f in fields(row_type)]
-        self._rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, number: int):
-        return self._rows[number]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        value = astuple(self._rows[index.row()])[index.column()]
-        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
+        self.columns = [(f.name.capitalize(), _field_text(f.name)) for f in fields(row_type)]
 
 
 def _table(model: RowsModel, name: str) -> QTableView:
