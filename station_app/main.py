@@ -97,6 +97,7 @@ def _run(app, args, config, start_server) -> int:
 
         save_screenshots(window, args.offscreen_screenshots)
         return 0
+    window.ask_for_first_local_pin()
     return app.exec()
 
 

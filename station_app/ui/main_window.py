@@ -19,7 +19,7 @@ from station_app.ui.errors import sentence
 from station_app.ui.handover import HandoverScreen
 from station_app.ui.scanner import ScanCatcher
 from station_app.ui.settings_dialog import SettingsDialog
-from station_app.ui.settings_lock import LocalPinDialog
+from station_app.ui.settings_lock import FirstPinDialog, LocalPinDialog
 from station_app.ui.sign_in import SignInScreen
 from station_app.ui.trail import TrailScreen
 
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._previous_screen = self.handover
         self.settings_dialog: SettingsDialog | None = None
         self.pin_dialog: LocalPinDialog | None = None
+        self.first_pin_dialog: FirstPinDialog | None = None
         # Handovers saved while the server was away go out on this beat.
         self._syncing = False
         self.sync_timer = QTimer(self, interval=sync_interval_ms)
@@ -180,6 +181,13 @@ class MainWindow(QMainWindow):
         self.pin_dialog = LocalPinDialog(self)
         self.pin_dialog.accepted.connect(self._show_settings)
         self.pin_dialog.open()
+
+    def ask_for_first_local_pin(self) -> None:
+        """Until the station has a local admin PIN, ask for one at start; it may wait for another day."""
+        if local_pin.is_set():
+            return
+        self.first_pin_dialog = FirstPinDialog(self)
+        self.first_pin_dialog.open()
 
     def _show_settings(self) -> None:
         self.settings_dialog = SettingsDialog(self.config, self)
