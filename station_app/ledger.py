@@ -98,10 +98,9 @@ def active_parties() -> list[PartyRow]:
     return [_party_row(p) for p in Party.objects.filter(active=True).order_by("name")]
 
 
-def station(code: str | None = None) -> tuple[str, str] | None:
-    """(code, name) of this station: the given one, else the first configured."""
-    stations = Station.objects.order_by("code")
-    found = stations.filter(code=code).first() if code else stations.first()
+def station() -> tuple[str, str] | None:
+    """(code, name) of this station: the first active one configured."""
+    found = Station.objects.filter(active=True).order_by("code").first()
     return (found.code, found.name) if found else None
 
 

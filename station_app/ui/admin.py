@@ -93,7 +93,9 @@ class AdminScreen(QWidget):
         self.station_location = QLineEdit(objectName="stationLocation", placeholderText="Location")
         add = QPushButton("Add station", objectName="addStation")
         add.clicked.connect(self.add_station)
-        return _tab(self.station_table, [self.station_code, self.station_name, self.station_location, add])
+        deactivate = QPushButton("Deactivate selected", objectName="deactivateStation")
+        deactivate.clicked.connect(self.deactivate_station)
+        return _tab(self.station_table, [self.station_code, self.station_name, self.station_location, add, deactivate])
 
     def _users_tab(self) -> QWidget:
         self.user_table = _table(self.users, "userTable")
@@ -134,11 +136,23 @@ class AdminScreen(QWidget):
         self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.", True)
 
     def deactivate_party(self) -> None:
-        index = self.party_table.currentIndex()
+        code = self._selected_code(self.party_table, self.parties, "party")
+        if code:
+            self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.", True)
+
+    def deactivate_station(self) -> None:
+        code = self._selected_code(self.station_table, self.stations, "station")
+        if code:
+            self._change(
+                lambda: registry.deactivate_station(code), f"Station {code} deactivated: it no longer starts."
+            )
+
+    def _selected_code(self, table: QTableView, model: RowsModel, what: str) -> str | None:
+        index = table.currentIndex()
         if not index.isValid():
-            return self.status.setText("Select the party to deactivate.")
-        code = self.parties.row(index.row()).code
-        self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.", True)
+            self.status.setText(f"Select the {what} to deactivate.")
+            return None
+        return model.row(index.row()).code
 
     def add_station(self) -> None:
         code, name, location = self.station_code.text(), self.station_name.text(), self.station_location.text()

@@ -35,6 +35,14 @@ def test_admin_adds_a_party_that_the_handover_screen_then_offers(window, qtbot, 
     admin.deactivate_party()
     qtbot.waitUntil(lambda: admin.status.text() == "Party CUS deactivated.", timeout=15_000)
     qtbot.waitUntil(lambda: "CUS" not in [p.code for p in window.handover.parties.parties()], timeout=15_000)
+
+    admin.tabs.setCurrentIndex(1)
+    admin.deactivate_station()
+    assert admin.status.text() == "Select the station to deactivate."
+    admin.station_table.setCurrentIndex(admin.stations.index(0, 0))
+    admin.deactivate_station()
+    qtbot.waitUntil(lambda: admin.status.text() == "Station ST1 deactivated: it no longer starts.", timeout=15_000)
+    qtbot.waitUntil(lambda: admin.stations.data(admin.stations.index(0, 3)) == "no", timeout=15_000)
     settle()
     for model in (admin.parties, admin.stations, admin.users):
         qtmodeltester.check(model, force_py=True)
