@@ -56,7 +56,7 @@ def _table(model: RowsModel, name: str) -> QTableView:
 
 
 class AdminScreen(QWidget):
-    parties_changed = Signal()
+    registry_changed = Signal()  # parties or stations
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -120,25 +120,24 @@ class AdminScreen(QWidget):
         self.stations.set_rows(stations)
         self.users.set_rows(users)
 
-    def _change(self, work, done: str, parties: bool = False) -> None:
+    def _change(self, work, done: str) -> None:
         self.status.setText("Saving…")
 
         def changed(_result):
             self.status.setText(done)
             self.load()
-            if parties:
-                self.parties_changed.emit()
+            self.registry_changed.emit()
 
         Op(work, parent=self, writes=True).success(changed).failure(self._failed).run()
 
     def add_party(self) -> None:
         code, name, kind = self.party_code.text(), self.party_name.text(), self.party_kind.currentData()
-        self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.", True)
+        self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.")
 
     def deactivate_party(self) -> None:
         code = self._selected_code(self.party_table, self.parties, "party")
         if code:
-            self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.", True)
+            self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.")
 
     def deactivate_station(self) -> None:
         code = self._selected_code(self.station_table, self.stations, "station")

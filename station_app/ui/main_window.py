@@ -67,8 +67,8 @@ class MainWindow(QMainWindow):
         self.handover.journaled.connect(self.refresh_outbox)
         self.handover.trail_requested.connect(self.open_trail)
         self.browser.trail_requested.connect(self.open_trail)
-        self.admin.parties_changed.connect(self.handover.load_parties)
-        self.admin.parties_changed.connect(self.browser.load_parties)
+        self.admin.registry_changed.connect(self.handover.load_parties)
+        self.admin.registry_changed.connect(self.browser.load_choices)
         self.trail.back_requested.connect(self._back_from_trail)
         QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
         QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Load what the screens need and check the connection; the window is already shown."""
         self.handover.load_parties()
-        self.browser.load_parties()
+        self.browser.load_choices()
         self.check_connection()
         self.sync_outbox()  # what an earlier session left unsent
         self.sync_timer.start()
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         bootstrap.point_django_at(config)
         self.check_connection()
         self.handover.load_parties()
-        self.browser.load_parties()
+        self.browser.load_choices()
 
     # Screens --------------------------------------------------------------
     def show_handover(self) -> None:
