@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from station_app import bootstrap
 from station_app.config import ConnectionConfig
 from station_app.custody.models import Handover
-from station_app.ui.handover import SERVER_AWAY
+from station_app.ui.handover import KNOWN_PARTIES_SHOWN, SERVER_AWAY
 from tests.databases import use_database
 from tests.ui.conftest import SSCC, close_window, open_window
 from tests.ui.test_handover_screen import scan, wait_for_state
@@ -104,3 +104,22 @@ def test_handovers_while_the_server_is_away_are_kept_then_sent_and_conflicts_kep
     assert "held by Central warehouse (WH1), not by nobody" in row["Reason"]
     assert "NOT recorded" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     qtmodeltester.check(model)
+
+
+def test_without_its_server_the_station_offers_the_parties_it_listed_last(offline_window, own_ledger, qtbot):
+    screen = offline_window.handover
+    qtbot.waitUntil(lambda: len(screen.parties.parties()) == 5, timeout=30_000)
+    listed = screen.parties.parties()
+
+    own_ledger.stop()
+    screen.parties.set_parties([], [])
+    screen.load_parties()
+    qtbot.waitUntil(lambda: screen.parties.parties() == listed, timeout=30_000)
+    assert screen.feedback.property("state") == "pending"
+    assert screen.feedback.sentence.endswith(KNOWN_PARTIES_SHOWN)
+
+    hand_over(qtbot, screen, NEW_PARCEL, "2")  # Central warehouse, from the remembered list
+    assert "saved on this station" in screen.feedback.sentence
+    qtbot.waitUntil(lambda: offline_window.pending_label.text() == "1 waiting to send")
+    own_ledger.start()
+    qtbot.waitUntil(lambda: offline_window.pending_label.text() == "All sent", timeout=60_000)
