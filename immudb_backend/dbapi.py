@@ -437,9 +437,11 @@ class Cursor:
         self._position = 0
 
     def execute(self, sql, params=None):
-        params = tuple(params or ())
-        if params:
+        if params is not None:
+            # As Django's other drivers do: given parameters, even none, "%%" stands for "%".
+            params = tuple(params)
             sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
+        params = params or ()
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0

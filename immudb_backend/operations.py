@@ -6,7 +6,10 @@ import uuid
 from django.conf import settings
 from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
+
+from .json_lookups import convert_key_text
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 
@@ -121,6 +124,8 @@ class DatabaseOperations(BaseDatabaseOperations):
         }.get(internal_type)
         if converter:
             converters.append(converter)
+        if isinstance(expression, KeyTextTransform):
+            converters.append(convert_key_text)
         return converters
 
     def convert_datetimefield_value(self, value, expression, connection):
