@@ -60,7 +60,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     truncates_names = False
     max_query_params = 999
     test_db_allows_multiple_connections = True
-    supports_temporal_subtraction = False
     can_defer_constraint_checks = False
     supports_tablespaces = False
     supports_index_on_text_field = False
@@ -115,6 +114,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     # write ends the whole server transaction.
     uses_savepoints = True
     can_release_savepoints = True
+
+    @cached_property
+    def supports_temporal_subtraction(self):
+        """Only 1.11 can read a TIMESTAMP's seconds (DATE_PART) and guard NULLs (CASE)."""
+        return self.is_immudb_1_11
 
     @cached_property
     def supports_count_expression(self):
