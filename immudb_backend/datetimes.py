@@ -122,11 +122,6 @@ def whole_second_and_fraction(template):
     return second, f"LPAD(CAST({fraction} AS VARCHAR), 6, '0')"
 
 
-def timestamp_from_microseconds(template):
-    second, fraction = whole_second_and_fraction(template)
-    return f"CAST(CONCAT(TO_CHAR({second}, 'YYYY-MM-DD HH24:MI:SS'), '.', {fraction}) AS TIMESTAMP)"
-
-
 def time_microseconds(text):
     """Microseconds since midnight of an 'HH:MM:SS.ffffff' text."""
     return (
@@ -305,6 +300,25 @@ def datetime_cast_time(connection, sql, params, tzname):
     return fill(unless_null(whole_seconds(time, A, "VARCHAR"), A), {A: (sql, params)})
 
 
+def trunc_as_immudb(self, compiler, connection):
+    """Trunc of a datetime to a date or time: Django would hand the TIMESTAMP to
+    date_trunc_sql or time_trunc_sql, which read text."""
+    from django.db.models import DateField, DateTimeField, TimeField
+
+    truncates = self.kind not in ("date", "time")  # TruncDate and TruncTime cast instead
+    if not truncates or not isinstance(self.lhs.output_field, DateTimeField) or isinstance(self.output_field, DateTimeField):
+        return self.as_sql(compiler, connection)
+    require_timestamp_functions(connection, f"truncating a datetime to {self.kind}")
+    start = timestamp_trunc(self.kind, local_time(A, self.get_tzname()))
+    if isinstance(self.output_field, DateField):
+        template = f"TO_CHAR({start}, 'YYYY-MM-DD')"
+    elif isinstance(self.output_field, TimeField):
+        template = f"CONCAT(TO_CHAR({start}, 'HH24:MI:SS'), '.000000')"
+    else:
+        return self.as_sql(compiler, connection)
+    return fill(unless_null(template, A), {A: compiler.compile(self.lhs)})
+
+
 # Arithmetic -------------------------------------------------------------------
 
 def timestamp_microseconds(timestamp):
@@ -314,7 +328,15 @@ def timestamp_microseconds(timestamp):
 def shifted(internal_type, value, duration, sign):
     """``value`` of ``internal_type`` moved by ``duration`` microseconds, as a template."""
     if internal_type == "DateTimeField":
-        moved = timestamp_from_microseconds(f"{timestamp_microseconds(value)} {sign} {duration}")
+        # ``value`` has no microseconds (else this fails), so they come from the duration alone;
+        # ``value`` appears only a few times, which keeps nested shifts small.
+        signed = f"(0 {sign} ({duration}))"
+        fraction = floor_mod(signed, MICROSECONDS["second"])
+        seconds = f"({epoch_seconds(value)} + ({signed} - {fraction}) / {MICROSECONDS['second']})"
+        moved = (
+            f"CAST(CONCAT(TO_CHAR(CAST({seconds} AS TIMESTAMP), 'YYYY-MM-DD HH24:MI:SS'), '.', "
+            f"LPAD(CAST({fraction} AS VARCHAR), 6, '0')) AS TIMESTAMP)"
+        )
         return whole_seconds(moved, value, "TIMESTAMP")
     if internal_type == "DateField":
         # A date moved by whole days is a date; otherwise 'YYYY-MM-DD HH:MM:SS.ffffff', which
@@ -370,5 +392,7 @@ def subtract_temporals(connection, internal_type, lhs, rhs):
 
 def register():
     from django.db.models.expressions import DurationExpression
+    from django.db.models.functions.datetime import TruncBase
 
     DurationExpression.as_immudb = duration_expression_as_immudb
+    TruncBase.as_immudb = trunc_as_immudb
