@@ -319,6 +319,15 @@ def trunc_as_immudb(self, compiler, connection):
     return fill(unless_null(template, A), {A: compiler.compile(self.lhs)})
 
 
+def year_exact_as_immudb(self, compiler, connection):
+    """``__year=<value>`` as two comparisons: immudb 1.9 has no BETWEEN."""
+    if not self.rhs_is_direct_value():
+        return self.as_sql(compiler, connection)
+    lhs_sql, lhs_params = self.process_lhs(compiler, connection, self.lhs.lhs)
+    start, finish = self.year_lookup_bounds(connection, self.rhs)
+    return f"({lhs_sql} >= %s AND {lhs_sql} <= %s)", (*lhs_params, start, *lhs_params, finish)
+
+
 # Arithmetic -------------------------------------------------------------------
 
 def timestamp_microseconds(timestamp):
@@ -393,6 +402,8 @@ def subtract_temporals(connection, internal_type, lhs, rhs):
 def register():
     from django.db.models.expressions import DurationExpression
     from django.db.models.functions.datetime import TruncBase
+    from django.db.models.lookups import YearExact
 
     DurationExpression.as_immudb = duration_expression_as_immudb
     TruncBase.as_immudb = trunc_as_immudb
+    YearExact.as_immudb = year_exact_as_immudb

@@ -27,7 +27,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_combined_alters = False
     implied_column_null = True
     supports_timezones = False
-    has_zoneinfo_database = False
     supports_select_for_update_with_limit = False
     has_select_for_update = False
     supports_paramstyle_pyformat = False
@@ -114,6 +113,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     # write ends the whole server transaction.
     uses_savepoints = True
     can_release_savepoints = True
+
+    @cached_property
+    def has_zoneinfo_database(self):
+        """1.11 converts datetimes to a time zone with offsets the backend takes from zoneinfo."""
+        return self.is_immudb_1_11
 
     @cached_property
     def supports_temporal_subtraction(self):
@@ -819,8 +823,6 @@ FAILURES_IMMUDB_1_9 = {
         'ordering.tests.OrderingTests.test_random_ordering',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
-        'basic.tests.ModelTest.test_year_lookup_edge_case',
-        'datatypes.tests.DataTypesTestCase.test_year_boundaries',
         'expressions.tests.BasicExpressionsTests.test_in_subquery',
         'expressions.tests.BasicExpressionsTests.test_object_create_with_f_expression_in_subquery',
         'expressions.tests.IterableLookupInnerExpressionsTests.test_range_lookup_allows_F_expressions_and_expressions_for_integers',
