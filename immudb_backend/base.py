@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from . import dbapi as Database
 from .client import DatabaseClient
 from .creation import DatabaseCreation
+from .datetimes import register as register_datetimes
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
@@ -17,6 +18,7 @@ from .validation import DatabaseValidation
 
 
 register_lookups()
+register_datetimes()
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):
