@@ -7,6 +7,7 @@ from django.utils.asyncio import async_unsafe
 from . import dbapi as Database
 from .client import DatabaseClient
 from .creation import DatabaseCreation
+from .datetimes import register as register_datetimes
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
@@ -16,6 +17,7 @@ from .validation import DatabaseValidation
 
 
 register_lookups()
+register_datetimes()
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):

@@ -437,16 +437,19 @@ class Cursor:
         self._position = 0
 
     def execute(self, sql, params=None):
-        params = tuple(params or ())
-        if params and self.connection.server_version >= (1, 11) and _needs_literals(sql):
-            # immudb 1.11 does not pass named parameters into EXISTS
-            # subqueries, nor into subqueries nested in an IN subquery
-            # ("missing parameter"), and takes a parameter selected in a
-            # UNION, INTERSECT or EXCEPT for a column of no type ("column
-            # mismatch"): such statements carry their values as literals.
-            sql, params = sql % tuple(_literal(value) for value in params), ()
-        elif params:
-            sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
+        if params is not None:
+            # As Django's other drivers do: given parameters, even none, "%%" stands for "%".
+            params = tuple(params)
+            if params and self.connection.server_version >= (1, 11) and _needs_literals(sql):
+                # immudb 1.11 does not pass named parameters into EXISTS
+                # subqueries, nor into subqueries nested in an IN subquery
+                # ("missing parameter"), and takes a parameter selected in a
+                # UNION, INTERSECT or EXCEPT for a column of no type ("column
+                # mismatch"): such statements carry their values as literals.
+                sql, params = sql % tuple(_literal(value) for value in params), ()
+            else:
+                sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
+        params = params or ()
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0

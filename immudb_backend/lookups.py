@@ -16,11 +16,13 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Case, Col, Exists, Star
-from django.db.models.fields.json import HasAnyKeys, HasKey, HasKeys, KeyTransform
+from django.db.models.expressions import Case, Col, Exists, Ref, Star
+from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
+
+from . import json_lookups
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -49,36 +51,53 @@ PATTERNS = {
 
 
 def pattern_as_immudb(self, compiler, connection):
-    lhs_sql, params = self.process_lhs(compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError(
             f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
         )
     value = str(self.rhs)
+    operator, pattern = like_operator_and_pattern(self.lookup_name, value, connection)
+    json_pattern = json_pattern_sql(self, compiler, operator, pattern)
+    if json_pattern:
+        return json_pattern
+    lhs_sql, params = self.process_lhs(compiler, connection)
     if self.lhs.output_field.get_internal_type() not in TEXT_TYPES:
         # immudb matches patterns against text only; 1.9 casts nothing but UUIDs to text.
         uuid = self.lhs.output_field.get_internal_type() == "UUIDField"
         if not connection.features.has_sql_like and not uuid:
             raise NotSupportedError(f"immudb 1.9 matches {self.lookup_name} against text columns only.")
         lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
-    regex_form, like_form, insensitive = PATTERNS[self.lookup_name]
-    if connection.features.has_sql_like:
-        operator = "ILIKE" if insensitive else "LIKE"
-        pattern = like_form.format(like_escape(value))
-    else:
-        operator = "LIKE"
-        pattern = ("(?i)" if insensitive else "") + regex_form.format(regex_escape(value))
     return f"{lhs_sql} {operator} %s", [*params, pattern]
+
+
+def like_operator_and_pattern(lookup_name, value, connection):
+    regex_form, like_form, insensitive = PATTERNS[lookup_name]
+    if connection.features.has_sql_like:
+        return ("ILIKE" if insensitive else "LIKE"), like_form.format(like_escape(value))
+    return "LIKE", ("(?i)" if insensitive else "") + regex_form.format(regex_escape(value))
+
+
+def json_pattern_sql(lookup, compiler, operator, pattern):
+    """A pattern lookup on a JSON key's text or a JSON column's text; None for other columns."""
+    lhs = lookup.lhs.source if isinstance(lookup.lhs, Ref) else lookup.lhs
+    if isinstance(lhs, KeyTransform):
+        return json_lookups.pattern_sql(lhs, compiler, operator, pattern)
+    if isinstance(lhs, Col) and isinstance(lhs.output_field, JSONField):
+        return json_lookups.column_pattern_sql(lhs, compiler, operator, pattern)
+    return None
 
 
 def regex_as_immudb(self, compiler, connection):
     if connection.features.has_sql_like:
         raise NotSupportedError("immudb 1.11 has no regular-expression match; LIKE is SQL-standard there.")
-    lhs_sql, params = self.process_lhs(compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError("immudb matches a regex only against a value.")
-    prefix = "(?i)" if self.lookup_name == "iregex" else ""
-    return f"{lhs_sql} LIKE %s", [*params, prefix + str(self.rhs)]
+    pattern = ("(?i)" if self.lookup_name == "iregex" else "") + str(self.rhs)
+    json_pattern = json_pattern_sql(self, compiler, "LIKE", pattern)
+    if json_pattern:
+        return json_pattern
+    lhs_sql, params = self.process_lhs(compiler, connection)
+    return f"{lhs_sql} LIKE %s", [*params, pattern]
 
 
 def in_as_immudb(self, compiler, connection):
@@ -212,24 +231,6 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
-def key_transform_as_immudb(self, compiler, connection):
-    """``data->'a'->'b'``: immudb's JSON operator takes object keys; array positions are refused."""
-    keys, inner = [], self
-    while isinstance(inner, KeyTransform):
-        keys.insert(0, str(inner.key_name))
-        inner = inner.lhs
-    sql, params = compiler.compile(inner)
-    for key in keys:
-        if key.lstrip("-").isdigit():
-            raise NotSupportedError(f"immudb's JSON operator -> reads object keys only, not array position {key}.")
-        sql = f"{sql}->'" + key.replace("'", "''") + "'"
-    return f"({sql})", params
-
-
-def has_key_as_immudb(self, compiler, connection):
-    raise NotSupportedError("immudb has no SQL to test whether a JSON object has a key.")
-
-
 def case_as_immudb(self, compiler, connection):
     """immudb takes a bare CASE only as a whole condition or value, not as an operand (``CASE ... END + 1``)."""
     sql, params = self.as_sql(compiler, connection)
@@ -237,9 +238,7 @@ def case_as_immudb(self, compiler, connection):
 
 
 def register():
-    KeyTransform.as_immudb = key_transform_as_immudb
-    for cls in (HasKey, HasKeys, HasAnyKeys):
-        cls.as_immudb = has_key_as_immudb
+    json_lookups.register()
     PositionRef.as_immudb = position_ref_as_immudb
     Count.as_immudb = count_as_immudb
     Join.as_immudb = join_as_immudb
