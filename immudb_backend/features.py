@@ -935,9 +935,6 @@ FAILURES_IMMUDB_1_11 = {
     'immudb cannot compare a date (stored as text) with a datetime.': {
         'expressions.tests.FTimeDeltaTests.test_mixed_comparisons2',
     },
-    'immudb accepts CASE only in some positions (not inside aggregates or WHERE).': {
-        'expressions.tests.FTimeDeltaTests.test_date_case_subtraction',
-    },
 }
 
 SKIPS_IMMUDB_1_11 = {
