@@ -98,7 +98,20 @@ class ImmudbCompilerMixin:
         return sql, params
 
 
-class SQLCompiler(ImmudbCompilerMixin, compiler.SQLCompiler):
+class CompoundQueryMixin:
+    def get_combinator_sql(self, combinator, all):
+        """UNION, INTERSECT and EXCEPT (immudb 1.11) as a derived table.
+
+        immudb binds an ORDER BY or LIMIT after a compound query to its last
+        SELECT only, and takes a compound query neither in parentheses nor as
+        an IN subquery; selected from as a table, it is ordered, sliced and
+        nested as a whole.
+        """
+        result, params = super().get_combinator_sql(combinator, all)
+        return [f"SELECT * FROM ({' '.join(result)})"], params
+
+
+class SQLCompiler(CompoundQueryMixin, ImmudbCompilerMixin, compiler.SQLCompiler):
     pass
 
 

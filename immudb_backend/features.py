@@ -44,9 +44,8 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     order_by_nulls_first = True
     allows_group_by_select_index = False
     supports_slicing_ordering_in_compound = False
-    supports_select_union = False
-    supports_select_intersection = False
-    supports_select_difference = False
+    # A compound query is always selected from as a table (compiler.py).
+    supports_parentheses_in_compound = False
     supports_ignore_conflicts = False
     supports_update_conflicts = False
     supports_update_conflicts_with_target = False
@@ -135,6 +134,19 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     @cached_property
     def supports_subqueries_in_where(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_union(self):
+        """UNION, INTERSECT and EXCEPT arrive in immudb 1.11."""
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_intersection(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_select_difference(self):
         return self.is_immudb_1_11
 
     @cached_property
@@ -435,9 +447,6 @@ FAILURES_BOTH = {
         'expressions.tests.ExpressionOperatorTests.test_righthand_power',
         'expressions.tests.FieldTransformTests.test_month_aggregation',
         'lookup.tests.LookupQueryingTests.test_aggregate_combined_lookup',
-        'lookup.tests.LookupQueryingTests.test_filter_exists_lhs',
-        'lookup.tests.LookupTests.test_exact_exists',
-        'queries.tests.Queries6Tests.test_xor_subquery',
         'queries.tests.ValuesQuerysetTests.test_named_values_list_with_fields',
         'queries.tests.ValuesQuerysetTests.test_named_values_list_without_fields',
     },
@@ -480,39 +489,9 @@ FAILURES_BOTH = {
         'schema.tests.SchemaTests.test_unique_together_with_fk',
     },
     "immudb 1.9 has no subqueries outside FROM; 1.11's are limited.": {
-        'expressions.tests.BasicExpressionsTests.test_case_in_filter_if_boolean_output_field',
-        'expressions.tests.BasicExpressionsTests.test_exists_in_filter',
-        'expressions.tests.BasicExpressionsTests.test_order_by_exists',
-        'expressions.tests.IterableLookupInnerExpressionsTests.test_relabeled_clone_rhs',
         'lookup.tests.LookupTests.test_nested_outerref_lhs',
-        'queries.tests.ExcludeTest17600.test_exclude_plain',
-        'queries.tests.ExcludeTest17600.test_exclude_plain_distinct',
-        'queries.tests.ExcludeTest17600.test_exclude_with_q_is_equal_to_plain_exclude',
-        'queries.tests.ExcludeTest17600.test_exclude_with_q_is_equal_to_plain_exclude_variation',
-        'queries.tests.ExcludeTest17600.test_exclude_with_q_object_distinct',
-        'queries.tests.ExcludeTest17600.test_exclude_with_q_object_no_distinct',
-        'queries.tests.ExcludeTests.test_exclude_m2m_through',
-        'queries.tests.ExcludeTests.test_exclude_multivalued_exists',
         'queries.tests.ExcludeTests.test_exclude_subquery',
         'queries.tests.ExcludeTests.test_subquery_exclude_outerref',
-        'queries.tests.ExcludeTests.test_to_field',
-        'queries.tests.ForeignKeyToBaseExcludeTests.test_ticket_21787',
-        'queries.tests.JoinReuseTest.test_inverted_q_across_relations',
-        'queries.tests.ManyToManyExcludeTest.test_exclude_many_to_many',
-        'queries.tests.ManyToManyExcludeTest.test_ticket_12823',
-        'queries.tests.Queries1Tests.test_combining_does_not_mutate',
-        'queries.tests.Queries1Tests.test_double_exclude',
-        'queries.tests.Queries1Tests.test_exclude',
-        'queries.tests.Queries1Tests.test_exclude_in',
-        'queries.tests.Queries1Tests.test_nested_exclude',
-        'queries.tests.Queries1Tests.test_ticket7096',
-        'queries.tests.Queries1Tests.test_tickets_5324_6704',
-        'queries.tests.Queries4Tests.test_ticket24525',
-        'queries.tests.Queries6Tests.test_tickets_8921_9188',
-        'queries.tests.QuerySetBitwiseOperationTests.test_subquery_aliases',
-        'queries.tests.TestTicket24605.test_ticket_24605',
-        'queries.tests.Ticket20788Tests.test_ticket_20788',
-        'queries.tests.Ticket22429Tests.test_ticket_22429',
         'update.tests.AdvancedTests.test_update_annotated_multi_table_queryset',
     },
     'immudb accepts CASE only in some positions (not inside aggregates or WHERE).': {
@@ -780,10 +759,13 @@ FAILURES_IMMUDB_1_9 = {
         'expressions.tests.BasicExpressionsTests.test_in_subquery',
         'expressions.tests.BasicExpressionsTests.test_object_create_with_f_expression_in_subquery',
         'expressions.tests.IterableLookupInnerExpressionsTests.test_range_lookup_allows_F_expressions_and_expressions_for_integers',
+        'lookup.tests.LookupQueryingTests.test_filter_exists_lhs',
+        'lookup.tests.LookupTests.test_exact_exists',
         'lookup.tests.LookupTests.test_exact_query_rhs_with_selected_columns',
         'lookup.tests.LookupTests.test_exact_sliced_queryset_limit_one',
         'lookup.tests.LookupTests.test_exact_sliced_queryset_limit_one_offset',
         'queries.tests.Queries5Tests.test_ordering',
+        'queries.tests.Queries6Tests.test_xor_subquery',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
         'aggregation.tests.AggregateTestCase.test_filter_in_subquery_or_aggregation',
@@ -797,13 +779,45 @@ FAILURES_IMMUDB_1_9 = {
     },
     "immudb 1.9 has no subqueries outside FROM; 1.11's are limited.": {
         'aggregation.tests.AggregateTestCase.test_exists_extra_where_with_aggregate',
+        'expressions.tests.BasicExpressionsTests.test_case_in_filter_if_boolean_output_field',
+        'expressions.tests.BasicExpressionsTests.test_exists_in_filter',
+        'expressions.tests.BasicExpressionsTests.test_order_by_exists',
         'expressions.tests.ExistsTests.test_optimizations',
+        'expressions.tests.IterableLookupInnerExpressionsTests.test_relabeled_clone_rhs',
         'null_queries.tests.NullQueriesTests.test_reverse_relations',
         'queries.test_query.TestQueryNoModel.test_q_annotation',
         'queries.test_query.TestQueryNoModel.test_subquery_annotation',
+        'queries.tests.ExcludeTest17600.test_exclude_plain',
+        'queries.tests.ExcludeTest17600.test_exclude_plain_distinct',
+        'queries.tests.ExcludeTest17600.test_exclude_with_q_is_equal_to_plain_exclude',
+        'queries.tests.ExcludeTest17600.test_exclude_with_q_is_equal_to_plain_exclude_variation',
+        'queries.tests.ExcludeTest17600.test_exclude_with_q_object_distinct',
+        'queries.tests.ExcludeTest17600.test_exclude_with_q_object_no_distinct',
+        'queries.tests.ExcludeTests.test_exclude_m2m_through',
+        'queries.tests.ExcludeTests.test_exclude_multivalued_exists',
         'queries.tests.ExcludeTests.test_exclude_reverse_fk_field_ref',
+        'queries.tests.ExcludeTests.test_to_field',
+        'queries.tests.ForeignKeyToBaseExcludeTests.test_ticket_21787',
+        'queries.tests.JoinReuseTest.test_inverted_q_across_relations',
+        'queries.tests.ManyToManyExcludeTest.test_exclude_many_to_many',
+        'queries.tests.ManyToManyExcludeTest.test_ticket_12823',
+        'queries.tests.Queries1Tests.test_combining_does_not_mutate',
+        'queries.tests.Queries1Tests.test_double_exclude',
+        'queries.tests.Queries1Tests.test_exclude',
+        'queries.tests.Queries1Tests.test_exclude_in',
         'queries.tests.Queries1Tests.test_excluded_intermediary_m2m_table_joined',
+        'queries.tests.Queries1Tests.test_nested_exclude',
+        'queries.tests.Queries1Tests.test_subquery_condition',
+        'queries.tests.Queries1Tests.test_ticket7096',
+        'queries.tests.Queries1Tests.test_tickets_5324_6704',
+        'queries.tests.Queries4Tests.test_ticket24525',
+        'queries.tests.Queries6Tests.test_nested_queries_sql',
+        'queries.tests.Queries6Tests.test_tickets_8921_9188',
+        'queries.tests.QuerySetBitwiseOperationTests.test_subquery_aliases',
+        'queries.tests.TestTicket24605.test_ticket_24605',
         'queries.tests.Ticket20101Tests.test_ticket_20101',
+        'queries.tests.Ticket20788Tests.test_ticket_20788',
+        'queries.tests.Ticket22429Tests.test_ticket_22429',
     },
     'immudb cannot evaluate an expression Django builds here (types, aliases or subquery columns).': {
         'annotations.tests.NonAggregateAnnotationTestCase.test_raw_sql_with_inherited_field',
@@ -875,16 +889,6 @@ FAILURES_IMMUDB_1_11 = {
         'migrations.test_multidb.MultiDBOperationTests.test_run_sql_migrate_foo_router_with_hints',
         'migrations.test_operations.OperationTests.test_rename_field_unique_together',
         'queries.test_db_returning.ReturningValuesTests.test_insert_returning',
-        'queries.tests.QuerySetBitwiseOperationTests.test_or_with_both_slice',
-        'queries.tests.QuerySetBitwiseOperationTests.test_or_with_both_slice_and_ordering',
-        'queries.tests.QuerySetBitwiseOperationTests.test_or_with_lhs_slice',
-        'queries.tests.QuerySetBitwiseOperationTests.test_or_with_rhs_slice',
-    },
-    "immudb's SQL grammar lacks a construct Django uses here.": {
-        'queries.tests.QuerySetBitwiseOperationTests.test_xor_with_both_slice',
-        'queries.tests.QuerySetBitwiseOperationTests.test_xor_with_both_slice_and_ordering',
-        'queries.tests.QuerySetBitwiseOperationTests.test_xor_with_lhs_slice',
-        'queries.tests.QuerySetBitwiseOperationTests.test_xor_with_rhs_slice',
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'expressions.tests.ExpressionsNumericTests.test_decimal_expression',
@@ -903,8 +907,13 @@ FAILURES_IMMUDB_1_11 = {
         'expressions.tests.FTimeDeltaTests.test_date_subquery_subtraction',
         'expressions.tests.FTimeDeltaTests.test_datetime_subquery_subtraction',
         'expressions.tests.FTimeDeltaTests.test_time_subquery_subtraction',
-        'queries.tests.SubqueryTests.test_distinct_ordered_sliced_subquery',
-        'queries.tests.Ticket23605Tests.test_ticket_23605',
+        'queries.test_qs_combinators.QuerySetSetOperationTests.test_intersection_in_nested_subquery',
+        'queries.test_qs_combinators.QuerySetSetOperationTests.test_union_in_subquery',
+        'queries.test_qs_combinators.QuerySetSetOperationTests.test_union_in_subquery_related_outerref',
+        'queries.tests.Queries1Tests.test_union_values_subquery',
+    },
+    'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
+        'queries.test_qs_combinators.QuerySetSetOperationTests.test_union_slice_index',
     },
     "immudb cannot read a TIMESTAMP's microseconds, so datetime arithmetic fails on values that have some.": {
         'expressions.tests.FTimeDeltaTests.test_datetime_and_duration_field_addition_with_annotate_and_no_output_field',
@@ -925,9 +934,6 @@ FAILURES_IMMUDB_1_11 = {
     },
     'immudb cannot compare a date (stored as text) with a datetime.': {
         'expressions.tests.FTimeDeltaTests.test_mixed_comparisons2',
-    },
-    'immudb accepts CASE only in some positions (not inside aggregates or WHERE).': {
-        'expressions.tests.FTimeDeltaTests.test_date_case_subtraction',
     },
 }
 

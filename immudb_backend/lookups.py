@@ -3,12 +3,20 @@
 immudb 1.9 reads LIKE's right side as an unanchored Go regular expression;
 1.11 reads it as SQL LIKE (with ILIKE). Subqueries inside WHERE arrive only
 in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
+
+immudb 1.11 rebuilds an IN or EXISTS subquery that has a WHERE for each
+outer row, keeping only its tables, columns and WHERE: its LIMIT, OFFSET,
+GROUP BY and HAVING are silently dropped. Such a subquery is sent as a
+derived table, ``SELECT * FROM (<subquery>)``, which immudb evaluates whole;
+a derived table cannot see the outer row, so a correlated one is refused.
 """
+
+import copy
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Col, Ref, Star
+from django.db.models.expressions import Case, Col, Exists, Ref, Star
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
@@ -93,16 +101,54 @@ def regex_as_immudb(self, compiler, connection):
 
 
 def in_as_immudb(self, compiler, connection):
-    if getattr(self.rhs, "query", None) is not None or hasattr(self.rhs, "get_compiler"):
-        if not connection.features.supports_subqueries_in_where:
-            subquery = getattr(self.rhs, "query", self.rhs)
-            chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
-            values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
-            if not values:
-                raise EmptyResultSet
-            clone = lookups.In(self.lhs, values)
-            return clone.as_sql(compiler, connection)
+    if getattr(self.rhs, "query", None) is None and not hasattr(self.rhs, "get_compiler"):
+        return self.as_sql(compiler, connection)
+    subquery = getattr(self.rhs, "query", self.rhs)
+    if not connection.features.supports_subqueries_in_where:
+        chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
+        values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
+        if not values:
+            raise EmptyResultSet
+        clone = lookups.In(self.lhs, values)
+        return clone.as_sql(compiler, connection)
+    if loses_clauses(subquery, slicing_matters=True):
+        clone = copy.copy(self)
+        clone.rhs = DerivedTable(self.rhs)
+        return clone.as_sql(compiler, connection)
     return self.as_sql(compiler, connection)
+
+
+def exists_as_immudb(self, compiler, connection):
+    """EXISTS in parentheses: immudb takes a bare one only as a whole condition, not as an operand."""
+    # Django's EXISTS subqueries all have LIMIT 1, which an EXISTS may lose.
+    if connection.features.supports_subqueries_in_where and loses_clauses(self.query, slicing_matters=False):
+        sql, params = self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
+    else:
+        sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
+
+
+def loses_clauses(query, slicing_matters):
+    """Whether immudb 1.11 would drop clauses of ``query`` as an IN or EXISTS subquery (see above)."""
+    sliced = query.low_mark > 0 or (slicing_matters and query.high_mark is not None)
+    if not query.where or not (sliced or query.group_by is not None or query.where.contains_aggregate):
+        return False
+    if query.get_external_cols():
+        raise NotSupportedError(
+            "immudb 1.11 ignores LIMIT, OFFSET, GROUP BY and HAVING in a subquery that refers to the outer query."
+        )
+    return True
+
+
+class DerivedTable:
+    """A subquery as ``(SELECT * FROM (<subquery>))``, which immudb 1.11 evaluates whole."""
+
+    def __init__(self, subquery):
+        self.subquery = subquery
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.subquery)
+        return f"(SELECT * FROM {sql})", params
 
 
 def join_as_immudb(self, compiler, connection):
@@ -147,7 +193,12 @@ def sorts_through_index_in_transaction(compiler, connection):
 
 
 def position_ref_as_immudb(self, compiler, connection):
-    """immudb ignores ORDER BY <position>: order by the expression itself."""
+    """immudb ignores ORDER BY <position>: order by the expression itself.
+
+    A compound query is ordered as a derived table, by its column names.
+    """
+    if compiler.query.combinator and self.refs:
+        return connection.ops.quote_name(self.refs), []
     return compiler.compile(self.source)
 
 
@@ -180,6 +231,12 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
+def case_as_immudb(self, compiler, connection):
+    """immudb takes a bare CASE only as a whole condition or value, not as an operand (``CASE ... END + 1``)."""
+    sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
+
+
 def register():
     json_lookups.register()
     PositionRef.as_immudb = position_ref_as_immudb
@@ -199,4 +256,6 @@ def register():
     lookups.Regex.as_immudb = regex_as_immudb
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
+    Exists.as_immudb = exists_as_immudb
+    Case.as_immudb = case_as_immudb
     lookups.Range.as_immudb = range_as_immudb
