@@ -23,6 +23,11 @@ from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from . import derived_aggregation
+from .derived_aggregation import DerivedAggregationAggregateCompilerMixin, DerivedAggregationSQLCompilerMixin
+
+derived_aggregation.register()
+
 
 def in_transaction(connection):
     """Whether a transaction is open, without connecting (compiling alone must not connect)."""
@@ -98,11 +103,11 @@ class ImmudbCompilerMixin:
         return sql, params
 
 
-class SQLCompiler(ImmudbCompilerMixin, compiler.SQLCompiler):
+class SQLCompiler(DerivedAggregationSQLCompilerMixin, ImmudbCompilerMixin, compiler.SQLCompiler):
     pass
 
 
-class SQLAggregateCompiler(ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
+class SQLAggregateCompiler(DerivedAggregationAggregateCompilerMixin, ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
     pass
 
 
