@@ -24,7 +24,12 @@ from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 from . import derived_aggregation
-from .derived_aggregation import DerivedAggregationAggregateCompilerMixin, DerivedAggregationSQLCompilerMixin
+from .derived_aggregation import (
+    DerivedAggregationAggregateCompilerMixin,
+    DerivedAggregationSQLCompilerMixin,
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+)
 
 derived_aggregation.register()
 
@@ -103,7 +108,13 @@ class ImmudbCompilerMixin:
         return sql, params
 
 
-class SQLCompiler(DerivedAggregationSQLCompilerMixin, ImmudbCompilerMixin, compiler.SQLCompiler):
+class SQLCompiler(
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+    DerivedAggregationSQLCompilerMixin,
+    ImmudbCompilerMixin,
+    compiler.SQLCompiler,
+):
     pass
 
 

@@ -97,7 +97,10 @@ class Typed(Expression):
 
 
 def nodes(expression):
+    """``expression`` and what it is made of, short of what a ``Ref`` names: that is computed elsewhere."""
     yield expression
+    if isinstance(expression, Ref):
+        return
     children = getattr(expression, "children", None)
     if children is None and hasattr(expression, "get_source_expressions"):
         children = expression.get_source_expressions()
@@ -119,7 +122,7 @@ def needs_derived_table(aggregate):
     source = aggregated_source(aggregate)
     if isinstance(source, DerivedColumn):
         return False
-    return aggregate.filter is not None or not isinstance(source, (Col, Star)) or averages_integers(aggregate)
+    return aggregate.filter is not None or not isinstance(source, (Col, Ref, Star)) or averages_integers(aggregate)
 
 
 def correlated(node):
@@ -220,12 +223,14 @@ class DerivedAggregationCompilerMixin:
         derived = self.derived
         if derived is None:
             return super().compile(node)
-        if isinstance(node, Aggregate) and needs_derived_table(node):
-            return super().compile(derived.outer_aggregate(node))
-        if getattr(node, "contains_aggregate", False) or isinstance(node, (DerivedColumn, OrderBy)):
-            return super().compile(node)
         if isinstance(node, Ref) and Ref not in self.underlying_columns:
             return super().compile(node)  # a column of the outer SELECT
+        if isinstance(node, Aggregate) and needs_derived_table(node):
+            return super().compile(derived.outer_aggregate(node))
+        if isinstance(node, (DerivedColumn, OrderBy)) or (
+            getattr(node, "contains_aggregate", False) and not isinstance(node, Ref)
+        ):
+            return super().compile(node)
         if any(isinstance(n, (*self.underlying_columns, Subquery, Query)) for n in nodes(node)):
             return super().compile(derived.column(node))
         return super().compile(node)
@@ -295,6 +300,33 @@ class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
         return super().compile(node)
 
 
+class SelectedAggregatesMixin:
+    """Selects the aggregates that HAVING and ORDER BY compare, as extra columns.
+
+    immudb evaluates HAVING and ORDER BY over the grouped rows, which carry
+    only the selected aggregates: another aggregate there fails with "column
+    does not exist" or "must appear in the group by clause". The extra
+    columns are cut from the results. A subquery keeps its columns, since
+    whatever reads it counts them.
+    """
+
+    def get_extra_select(self, order_by, select):
+        extra_select = super().get_extra_select(order_by, select)
+        if self.query.subquery or self.query.group_by is None:
+            return extra_select
+        selected = {make_hashable(sql_params) for _, sql_params, _ in select + extra_select}
+        wanted = [node for node in nodes(self.having) if isinstance(node, Aggregate)] if self.having else []
+        for expr, (_, _, is_ref) in order_by:
+            if not is_ref:
+                wanted += [node for node in nodes(expr) if isinstance(node, Aggregate)]
+        for aggregate in wanted:
+            sql, params = self.compile(aggregate)
+            if make_hashable((sql, params)) not in selected:
+                selected.add(make_hashable((sql, params)))
+                extra_select.append((aggregate, (sql, params), None))
+        return extra_select
+
+
 class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
     """``.aggregate()`` over a subquery: ``SELECT SUM(...) FROM (<query>) subquery``.
 
@@ -306,24 +338,56 @@ class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
 
     def as_sql(self):
         annotations = list(self.query.annotation_select.values())
-        if self.derived is not None or not query_needs_derived_table(annotations):
-            return super().as_sql()
-        self.derived = DerivedTable(self)
+        inner = self.query.inner_query.get_compiler(self.using, elide_empty=self.elide_empty)
+        inner.materialize_aggregates = True
+        inner_sql, inner_params = inner.as_sql(with_col_aliases=True)
+        from_, from_params = f"({inner_sql}) subquery", list(inner_params)
+        if query_needs_derived_table(annotations):
+            self.derived = DerivedTable(self)
         try:
             outer, params = [], []
             for annotation in annotations:
                 sql, annotation_params = annotation.select_format(self, *self.compile(annotation))
                 outer.append(sql)
                 params.extend(annotation_params)
-            select, select_params = self.derived.select_sql()
+            if self.derived is not None:
+                select, select_params = self.derived.select_sql()
+                from_, from_params = f"(SELECT {select} FROM {from_}) AS {DERIVED_TABLE}", select_params + from_params
         finally:
             self.derived = None
         self.col_count = len(annotations)
-        inner_sql, inner_params = self.query.inner_query.get_compiler(
-            self.using, elide_empty=self.elide_empty
-        ).as_sql(with_col_aliases=True)
-        sql = f"SELECT {', '.join(outer)} FROM (SELECT {select} FROM ({inner_sql}) subquery) AS {DERIVED_TABLE}"
-        return sql, (*params, *select_params, *inner_params)
+        return f"SELECT {', '.join(outer)} FROM {from_}", (*params, *from_params)
+
+
+class MaterializedAggregatesMixin:
+    """Selects aggregates as plain values, for a query that another one aggregates over.
+
+    An aggregate's value read from a derived table stays an aggregate to
+    immudb: aggregating over it again fails with "column does not exist", or
+    for COUNT(*) silently counts on (MAX over per-group counts 2 and 1 gives
+    4). Arithmetic that changes nothing (``+ 0``) makes it a plain value.
+    AVG is left as it is: immudb crashes on arithmetic over an average of no
+    values.
+    """
+
+    materialize_aggregates = False
+
+    def get_select(self, with_col_aliases=False):
+        select, klass_info, annotation_col_map = super().get_select(with_col_aliases=with_col_aliases)
+        if self.materialize_aggregates:
+            select = [(expr, self.plain_value(expr, *sql_params), alias) for expr, sql_params, alias in select]
+        return select, klass_info, annotation_col_map
+
+    def plain_value(self, expr, sql, params):
+        if isinstance(expr, Count):
+            return f"{sql} + 0", params
+        if (
+            isinstance(expr, Aggregate)
+            and not isinstance(expr, Avg)
+            and numeric_sql_type(expr.output_field, self.connection)
+        ):
+            return f"CASE WHEN {sql} IS NULL THEN NULL ELSE {sql} + 0 END", (*params, *params)
+        return sql, params
 
 
 def case_as_immudb(self, compiler, connection):
