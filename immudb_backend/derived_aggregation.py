@@ -96,6 +96,34 @@ class Typed(Expression):
         return f"CAST({sql} AS {self.sql_type})", params
 
 
+class AsFloat(Expression):
+    """The FLOAT value of an INTEGER expression, divided by 10**places.
+
+    A decimal is stored as a count of 10**-decimal_places. An average of
+    decimals usually has no decimal places of its own to scale by (Django
+    gives it a bare DecimalField), so it is averaged unscaled.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, expression, places):
+        super().__init__()
+        self.expression, self.places = expression, places
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        sql = f"CAST({sql} AS FLOAT)"
+        if self.places:
+            sql = f"{sql} / {10 ** self.places}.0"
+        return sql, params
+
+
 def nodes(expression):
     """``expression`` and what it is made of, short of what a ``Ref`` names: that is computed elsewhere."""
     yield expression
@@ -111,6 +139,10 @@ def nodes(expression):
 
 def aggregated_source(aggregate):
     return aggregate.get_source_expressions()[0]
+
+
+def decimal_places(field):
+    return getattr(field, "decimal_places", None) or 0
 
 
 def averages_integers(aggregate):
@@ -178,7 +210,7 @@ class DerivedTable:
         if aggregate.filter is not None:
             source = WhenOnly(aggregate.filter, source, source.output_field)
         if averages_integers(aggregate):
-            source = Typed(source, "FLOAT", FloatField())
+            source = AsFloat(source, decimal_places(source.output_field) - decimal_places(output_field))
         elif not isinstance(source, (Col, Ref)) and (sql_type := numeric_sql_type(source.output_field, self.connection)):
             source = Typed(source, sql_type, source.output_field)
         outer = aggregate.copy()
