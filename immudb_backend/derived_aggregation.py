@@ -292,9 +292,10 @@ class DerivedAggregationCompilerMixin:
 
 class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
     def as_sql(self, with_limits=True, with_col_aliases=False):
+        as_sql = super().as_sql
         if self.derived is not None or self.query.combinator or correlated(self.query) or not self.needs_derived_table():
-            return super().as_sql(with_limits, with_col_aliases)
-        return self.compile_twice(lambda: super(DerivedAggregationSQLCompilerMixin, self).as_sql(with_limits, with_col_aliases))
+            return as_sql(with_limits, with_col_aliases)
+        return self.compile_twice(lambda: as_sql(with_limits, with_col_aliases))
 
     def needs_derived_table(self):
         query = self.query
@@ -310,9 +311,10 @@ class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
             return [DERIVED_TABLE], []
         derived, self.derived = self.derived, None
         try:
-            from_, params = self.get_from_clause()
-            sql = f"SELECT {derived.select_sql()[0]} FROM {' '.join(from_)}"
-            params = [*derived.select_sql()[1], *params]
+            select, params = derived.select_sql()
+            from_, from_params = self.get_from_clause()
+            sql = f"SELECT {select} FROM {' '.join(from_)}"
+            params += from_params
             if self.where is not None:
                 try:
                     where, where_params = self.compile(self.where)
