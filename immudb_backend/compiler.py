@@ -23,6 +23,16 @@ from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from . import derived_aggregation
+from .derived_aggregation import (
+    DerivedAggregationAggregateCompilerMixin,
+    DerivedAggregationSQLCompilerMixin,
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+)
+
+derived_aggregation.register()
+
 
 def in_transaction(connection):
     """Whether a transaction is open, without connecting (compiling alone must not connect)."""
@@ -111,11 +121,18 @@ class CompoundQueryMixin:
         return [f"SELECT * FROM ({' '.join(result)})"], params
 
 
-class SQLCompiler(CompoundQueryMixin, ImmudbCompilerMixin, compiler.SQLCompiler):
+class SQLCompiler(
+    CompoundQueryMixin,
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+    DerivedAggregationSQLCompilerMixin,
+    ImmudbCompilerMixin,
+    compiler.SQLCompiler,
+):
     pass
 
 
-class SQLAggregateCompiler(ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
+class SQLAggregateCompiler(DerivedAggregationAggregateCompilerMixin, ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
     pass
 
 
