@@ -23,15 +23,12 @@ from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
-from . import derived_aggregation
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
     MaterializedAggregatesMixin,
     SelectedAggregatesMixin,
 )
-
-derived_aggregation.register()
 
 
 def in_transaction(connection):

@@ -22,7 +22,7 @@ from django.core.exceptions import FullResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg, Count, FloatField, Sum
 from django.db.models.aggregates import Aggregate
-from django.db.models.expressions import Case, Col, Expression, OrderBy, Ref, Star, Subquery, Value
+from django.db.models.expressions import Col, Expression, OrderBy, Ref, Star, Subquery, Value
 from django.db.models.lookups import IsNull
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
@@ -422,18 +422,3 @@ class MaterializedAggregatesMixin:
         ):
             return f"CASE WHEN {sql} IS NULL THEN NULL ELSE {sql} + 0 END", (*params, *params)
         return sql, params
-
-
-def case_as_immudb(self, compiler, connection):
-    """``CASE ... END`` without ``ELSE NULL``, which means the same.
-
-    immudb 1.9 cannot type ``ELSE NULL`` ("CASE types INTEGER and ANY cannot
-    be matched"); Django writes it for every Case without a default.
-    """
-    if isinstance(self.default, Value) and self.default.value is None:
-        return self.as_sql(compiler, connection, template="CASE %(cases)s END")
-    return self.as_sql(compiler, connection)
-
-
-def register():
-    Case.as_immudb = case_as_immudb

@@ -16,7 +16,7 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Case, Col, Exists, Ref, Star
+from django.db.models.expressions import Case, Col, Exists, Ref, Star, Value
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
@@ -232,8 +232,17 @@ def range_as_immudb(self, compiler, connection):
 
 
 def case_as_immudb(self, compiler, connection):
-    """immudb takes a bare CASE only as a whole condition or value, not as an operand (``CASE ... END + 1``)."""
-    sql, params = self.as_sql(compiler, connection)
+    """A CASE in parentheses, and without ``ELSE NULL``, which means the same.
+
+    immudb takes a bare CASE only as a whole condition or value, not as an
+    operand (``CASE ... END + 1``); 1.9 cannot type ``ELSE NULL`` ("CASE
+    types INTEGER and ANY cannot be matched"), which Django writes for every
+    Case without a default.
+    """
+    if isinstance(self.default, Value) and self.default.value is None:
+        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
+    else:
+        sql, params = self.as_sql(compiler, connection)
     return f"({sql})", params
 
 
