@@ -3,11 +3,11 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.asyncio import async_unsafe
-from django.utils.functional import cached_property
 
 from . import dbapi as Database
 from .client import DatabaseClient
 from .creation import DatabaseCreation
+from .datetimes import register as register_datetimes
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
@@ -17,6 +17,7 @@ from .validation import DatabaseValidation
 
 
 register_lookups()
+register_datetimes()
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):
@@ -98,9 +99,19 @@ class DatabaseWrapper(BaseDatabaseWrapper):
             "timeout": float(options.get("timeout", 30.0)),
         }
 
+    # The address and version of the server of the latest connection. Kept
+    # after close(): compiling a query reads version-dependent features, and
+    # must not need a connection when one was made to the same address.
+    _last_server = None
+
     @async_unsafe
     def get_new_connection(self, conn_params):
-        return Database.connect(**conn_params)
+        connection = Database.connect(**conn_params)
+        server = ((conn_params["host"], conn_params["port"]), connection.server_version)
+        if self._last_server not in (None, server):
+            self.features.forget_server_version()
+        self._last_server = server
+        return connection
 
     def init_connection_state(self):
         pass
@@ -138,13 +149,16 @@ class DatabaseWrapper(BaseDatabaseWrapper):
             return False
         return True
 
-    @cached_property
+    @property
     def server_version(self):
-        """The server's (major, minor, patch), read once per connection."""
-        self.ensure_connection()
-        return self.connection.server_version
+        """The server's (major, minor, patch), connecting only for a server not met before."""
+        params = self.get_connection_params()
+        if self._last_server is None or self._last_server[0] != (params["host"], params["port"]):
+            self.ensure_connection()
+            return self.connection.server_version
+        return self._last_server[1]
 
     def close(self):
         super().close()
-        self.__dict__.pop("server_version", None)
+        # The settings may name another server before the next connection.
         self.features.forget_server_version()

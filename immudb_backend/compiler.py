@@ -25,6 +25,12 @@ from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 from . import names
+from .derived_aggregation import (
+    DerivedAggregationAggregateCompilerMixin,
+    DerivedAggregationSQLCompilerMixin,
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+)
 
 
 def in_transaction(connection):
@@ -108,11 +114,31 @@ class ImmudbCompilerMixin:
         return sql, params
 
 
-class SQLCompiler(ImmudbCompilerMixin, compiler.SQLCompiler):
+class CompoundQueryMixin:
+    def get_combinator_sql(self, combinator, all):
+        """UNION, INTERSECT and EXCEPT (immudb 1.11) as a derived table.
+
+        immudb binds an ORDER BY or LIMIT after a compound query to its last
+        SELECT only, and takes a compound query neither in parentheses nor as
+        an IN subquery; selected from as a table, it is ordered, sliced and
+        nested as a whole.
+        """
+        result, params = super().get_combinator_sql(combinator, all)
+        return [f"SELECT * FROM ({' '.join(result)})"], params
+
+
+class SQLCompiler(
+    CompoundQueryMixin,
+    MaterializedAggregatesMixin,
+    SelectedAggregatesMixin,
+    DerivedAggregationSQLCompilerMixin,
+    ImmudbCompilerMixin,
+    compiler.SQLCompiler,
+):
     pass
 
 
-class SQLAggregateCompiler(ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
+class SQLAggregateCompiler(DerivedAggregationAggregateCompilerMixin, ImmudbCompilerMixin, compiler.SQLAggregateCompiler):
     pass
 
 

@@ -454,10 +454,19 @@ class Cursor:
             keys = list(params)
             sql = sql % {key: _placeholder(i, params[key]) for i, key in enumerate(keys)}
             params = tuple(params[key] for key in keys)
-        else:
-            params = tuple(params or ())
-            if params:
+        elif params is not None:
+            # As Django's other drivers do: given parameters, even none, "%%" stands for "%".
+            params = tuple(params)
+            if params and self.connection.server_version >= (1, 11) and _needs_literals(sql):
+                # immudb 1.11 does not pass named parameters into EXISTS
+                # subqueries, nor into subqueries nested in an IN subquery
+                # ("missing parameter"), and takes a parameter selected in a
+                # UNION, INTERSECT or EXCEPT for a column of no type ("column
+                # mismatch"): such statements carry their values as literals.
+                sql, params = sql % tuple(_literal(value) for value in params), ()
+            else:
                 sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
+        params = params or ()
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0
@@ -522,6 +531,44 @@ def _placeholder(index: int, value) -> str:
     # A UUID parameter travels as text; only a cast makes it comparable
     # with a UUID column (both server versions).
     return f"CAST(@p{index} AS UUID)" if isinstance(value, uuid.UUID) else f"@p{index}"
+
+
+def _needs_literals(sql: str) -> bool:
+    return any(word in sql for word in ("(SELECT ", " UNION ", " INTERSECT ", " EXCEPT "))
+
+
+def _literal(value) -> str:
+    """``value`` as an immudb 1.11 SQL literal of the type it has as a parameter.
+
+    The value is encoded as for a parameter first, so what is refused or
+    converted there is here too.
+    """
+    encoded = encode_value(value)
+    kind = encoded.WhichOneof("value")
+    if kind == "null":
+        literal = "NULL"
+    elif kind == "b":
+        literal = "TRUE" if encoded.b else "FALSE"
+    elif kind == "n":
+        # In parentheses, so that a minus sign never makes a "--" comment.
+        literal = str(encoded.n) if encoded.n >= 0 else f"({encoded.n})"
+    elif kind == "f":
+        # immudb's float literals have no exponent, infinity or NaN; its
+        # cast from text parses all of them (Go's ParseFloat, exact).
+        literal = f"CAST('{encoded.f!r}' AS FLOAT)"
+    elif kind == "s":
+        literal = _string_literal(encoded.s)
+    elif kind == "bs":
+        literal = f"x'{encoded.bs.hex()}'"
+    else:  # ts: microseconds since the epoch, UTC
+        moment = (EPOCH + datetime.timedelta(microseconds=encoded.ts)).replace(tzinfo=None)
+        literal = f"CAST('{moment.isoformat(timespec='microseconds')}Z' AS TIMESTAMP)"
+    return f"CAST({literal} AS UUID)" if isinstance(value, uuid.UUID) else literal
+
+
+def _string_literal(text: str) -> str:
+    # A quote is doubled; immudb's strings know no other escape.
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _first_word(sql: str) -> str:

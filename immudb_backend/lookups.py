@@ -3,17 +3,27 @@
 immudb 1.9 reads LIKE's right side as an unanchored Go regular expression;
 1.11 reads it as SQL LIKE (with ILIKE). Subqueries inside WHERE arrive only
 in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
+
+immudb 1.11 rebuilds an IN or EXISTS subquery that has a WHERE for each
+outer row, keeping only its tables, columns and WHERE: its LIMIT, OFFSET,
+GROUP BY and HAVING are silently dropped. Such a subquery is sent as a
+derived table, ``SELECT * FROM (<subquery>)``, which immudb evaluates whole;
+a derived table cannot see the outer row, so a correlated one is refused.
 """
+
+import copy
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Col, Star
+from django.db.models.expressions import Case, Col, Exists, Ref, Star, Value
+from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs
-from django.db.models.fields.json import HasAnyKeys, HasKey, HasKeys, KeyTransform
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
+
+from . import json_lookups
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -42,49 +52,104 @@ PATTERNS = {
 
 
 def pattern_as_immudb(self, compiler, connection):
-    lhs_sql, params = self.process_lhs(compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError(
             f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
         )
     value = str(self.rhs)
+    operator, pattern = like_operator_and_pattern(self.lookup_name, value, connection)
+    json_pattern = json_pattern_sql(self, compiler, operator, pattern)
+    if json_pattern:
+        return json_pattern
+    lhs_sql, params = self.process_lhs(compiler, connection)
     if self.lhs.output_field.get_internal_type() not in TEXT_TYPES:
         # immudb matches patterns against text only; 1.9 casts nothing but UUIDs to text.
         uuid = self.lhs.output_field.get_internal_type() == "UUIDField"
         if not connection.features.has_sql_like and not uuid:
             raise NotSupportedError(f"immudb 1.9 matches {self.lookup_name} against text columns only.")
         lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
-    regex_form, like_form, insensitive = PATTERNS[self.lookup_name]
-    if connection.features.has_sql_like:
-        operator = "ILIKE" if insensitive else "LIKE"
-        pattern = like_form.format(like_escape(value))
-    else:
-        operator = "LIKE"
-        pattern = ("(?i)" if insensitive else "") + regex_form.format(regex_escape(value))
     return f"{lhs_sql} {operator} %s", [*params, pattern]
+
+
+def like_operator_and_pattern(lookup_name, value, connection):
+    regex_form, like_form, insensitive = PATTERNS[lookup_name]
+    if connection.features.has_sql_like:
+        return ("ILIKE" if insensitive else "LIKE"), like_form.format(like_escape(value))
+    return "LIKE", ("(?i)" if insensitive else "") + regex_form.format(regex_escape(value))
+
+
+def json_pattern_sql(lookup, compiler, operator, pattern):
+    """A pattern lookup on a JSON key's text or a JSON column's text; None for other columns."""
+    lhs = lookup.lhs.source if isinstance(lookup.lhs, Ref) else lookup.lhs
+    if isinstance(lhs, KeyTransform):
+        return json_lookups.pattern_sql(lhs, compiler, operator, pattern)
+    if isinstance(lhs, Col) and isinstance(lhs.output_field, JSONField):
+        return json_lookups.column_pattern_sql(lhs, compiler, operator, pattern)
+    return None
 
 
 def regex_as_immudb(self, compiler, connection):
     if connection.features.has_sql_like:
         raise NotSupportedError("immudb 1.11 has no regular-expression match; LIKE is SQL-standard there.")
-    lhs_sql, params = self.process_lhs(compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError("immudb matches a regex only against a value.")
-    prefix = "(?i)" if self.lookup_name == "iregex" else ""
-    return f"{lhs_sql} LIKE %s", [*params, prefix + str(self.rhs)]
+    pattern = ("(?i)" if self.lookup_name == "iregex" else "") + str(self.rhs)
+    json_pattern = json_pattern_sql(self, compiler, "LIKE", pattern)
+    if json_pattern:
+        return json_pattern
+    lhs_sql, params = self.process_lhs(compiler, connection)
+    return f"{lhs_sql} LIKE %s", [*params, pattern]
 
 
 def in_as_immudb(self, compiler, connection):
-    if getattr(self.rhs, "query", None) is not None or hasattr(self.rhs, "get_compiler"):
-        if not connection.features.supports_subqueries_in_where:
-            subquery = getattr(self.rhs, "query", self.rhs)
-            chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
-            values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
-            if not values:
-                raise EmptyResultSet
-            clone = lookups.In(self.lhs, values)
-            return clone.as_sql(compiler, connection)
+    if getattr(self.rhs, "query", None) is None and not hasattr(self.rhs, "get_compiler"):
+        return self.as_sql(compiler, connection)
+    subquery = getattr(self.rhs, "query", self.rhs)
+    if not connection.features.supports_subqueries_in_where:
+        chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
+        values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
+        if not values:
+            raise EmptyResultSet
+        clone = lookups.In(self.lhs, values)
+        return clone.as_sql(compiler, connection)
+    if loses_clauses(subquery, slicing_matters=True):
+        clone = copy.copy(self)
+        clone.rhs = DerivedTable(self.rhs)
+        return clone.as_sql(compiler, connection)
     return self.as_sql(compiler, connection)
+
+
+def exists_as_immudb(self, compiler, connection):
+    """EXISTS in parentheses: immudb takes a bare one only as a whole condition, not as an operand."""
+    # Django's EXISTS subqueries all have LIMIT 1, which an EXISTS may lose.
+    if connection.features.supports_subqueries_in_where and loses_clauses(self.query, slicing_matters=False):
+        sql, params = self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
+    else:
+        sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
+
+
+def loses_clauses(query, slicing_matters):
+    """Whether immudb 1.11 would drop clauses of ``query`` as an IN or EXISTS subquery (see above)."""
+    sliced = query.low_mark > 0 or (slicing_matters and query.high_mark is not None)
+    if not query.where or not (sliced or query.group_by is not None or query.where.contains_aggregate):
+        return False
+    if query.get_external_cols():
+        raise NotSupportedError(
+            "immudb 1.11 ignores LIMIT, OFFSET, GROUP BY and HAVING in a subquery that refers to the outer query."
+        )
+    return True
+
+
+class DerivedTable:
+    """A subquery as ``(SELECT * FROM (<subquery>))``, which immudb 1.11 evaluates whole."""
+
+    def __init__(self, subquery):
+        self.subquery = subquery
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.subquery)
+        return f"(SELECT * FROM {sql})", params
 
 
 def join_as_immudb(self, compiler, connection):
@@ -130,7 +195,12 @@ def sorts_through_index_in_transaction(compiler, connection):
 
 
 def position_ref_as_immudb(self, compiler, connection):
-    """immudb ignores ORDER BY <position>: order by the expression itself."""
+    """immudb ignores ORDER BY <position>: order by the expression itself.
+
+    A compound query is ordered as a derived table, by its column names.
+    """
+    if compiler.query.combinator and self.refs:
+        return connection.ops.quote_name(self.refs), []
     return compiler.compile(self.source)
 
 
@@ -163,22 +233,19 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
-def key_transform_as_immudb(self, compiler, connection):
-    """``data->'a'->'b'``: immudb's JSON operator takes object keys; array positions are refused."""
-    keys, inner = [], self
-    while isinstance(inner, KeyTransform):
-        keys.insert(0, str(inner.key_name))
-        inner = inner.lhs
-    sql, params = compiler.compile(inner)
-    for key in keys:
-        if key.lstrip("-").isdigit():
-            raise NotSupportedError(f"immudb's JSON operator -> reads object keys only, not array position {key}.")
-        sql = f"{sql}->'" + key.replace("'", "''") + "'"
+def case_as_immudb(self, compiler, connection):
+    """A CASE in parentheses, and without ``ELSE NULL``, which means the same.
+
+    immudb takes a bare CASE only as a whole condition or value, not as an
+    operand (``CASE ... END + 1``); 1.9 cannot type ``ELSE NULL`` ("CASE
+    types INTEGER and ANY cannot be matched"), which Django writes for every
+    Case without a default.
+    """
+    if isinstance(self.default, Value) and self.default.value is None:
+        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
+    else:
+        sql, params = self.as_sql(compiler, connection)
     return f"({sql})", params
-
-
-def has_key_as_immudb(self, compiler, connection):
-    raise NotSupportedError("immudb has no SQL to test whether a JSON object has a key.")
 
 
 def abs_as_immudb(self, compiler, connection):
@@ -190,10 +257,8 @@ def abs_as_immudb(self, compiler, connection):
 
 
 def register():
+    json_lookups.register()
     Abs.as_immudb = abs_as_immudb
-    KeyTransform.as_immudb = key_transform_as_immudb
-    for cls in (HasKey, HasKeys, HasAnyKeys):
-        cls.as_immudb = has_key_as_immudb
     PositionRef.as_immudb = position_ref_as_immudb
     Count.as_immudb = count_as_immudb
     Join.as_immudb = join_as_immudb
@@ -211,4 +276,6 @@ def register():
     lookups.Regex.as_immudb = regex_as_immudb
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
+    Exists.as_immudb = exists_as_immudb
+    Case.as_immudb = case_as_immudb
     lookups.Range.as_immudb = range_as_immudb

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.utils import timezone
+from django.db.models.fields.json import KeyTextTransform
+from django.utils import dateparse, timezone
 
-from . import names
+from . import datetimes, names
+from .json_lookups import convert_key_text
 
 
 class DatabaseOperations(BaseDatabaseOperations):
@@ -24,11 +26,11 @@ class DatabaseOperations(BaseDatabaseOperations):
 
     def last_executed_query(self, cursor, sql, params):
         """The statement with its parameters written in as SQL literals, for logs and debugging."""
-        if not params:
+        if params is None:
             return sql  # the driver interpolates nothing either
         if isinstance(params, Mapping):
-            return sql % {key: _literal(value) for key, value in params.items()}
-        return sql % tuple(_literal(value) for value in params)
+            return sql % {key: _logged_literal(value) for key, value in params.items()}
+        return sql % tuple(_logged_literal(value) for value in params)
 
     def max_name_length(self):
         return 128
@@ -124,9 +126,16 @@ class DatabaseOperations(BaseDatabaseOperations):
         }.get(internal_type)
         if converter:
             converters.append(converter)
+        if isinstance(expression, KeyTextTransform):
+            converters.append(convert_key_text)
         return converters
 
     def convert_datetimefield_value(self, value, expression, connection):
+        if isinstance(value, str):
+            # A date moved by a duration is computed as text (datetimes.shifted).
+            value = dateparse.parse_datetime(value)
+            if settings.USE_TZ:
+                value = timezone.make_aware(value, datetime.timezone.utc)
         if value is not None and not settings.USE_TZ:
             value = value.replace(tzinfo=None)
         return value
@@ -162,33 +171,33 @@ class DatabaseOperations(BaseDatabaseOperations):
     def convert_floatfield_value(self, value, expression, connection):
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    # SQL not available on immudb ----------------------------------------
-    def _unsupported(self, what):
-        raise NotSupportedError(f"immudb has no SQL for {what}.")
-
+    # Dates, times and durations (see datetimes.py) ---------------------------
     def date_extract_sql(self, lookup_type, sql, params):
-        self._unsupported(f"extracting the {lookup_type} of a date")
+        return datetimes.date_extract(self.connection, lookup_type, sql, params)
+
+    def time_extract_sql(self, lookup_type, sql, params):
+        return datetimes.time_extract(lookup_type, sql, params)
 
     def datetime_extract_sql(self, lookup_type, sql, params, tzname):
-        self._unsupported(f"extracting the {lookup_type} of a datetime")
+        return datetimes.datetime_extract(self.connection, lookup_type, sql, params, tzname)
 
     def date_trunc_sql(self, lookup_type, sql, params, tzname=None):
-        self._unsupported(f"truncating a date to {lookup_type}")
+        return datetimes.date_trunc(self.connection, lookup_type, sql, params)
 
     def datetime_trunc_sql(self, lookup_type, sql, params, tzname):
-        self._unsupported(f"truncating a datetime to {lookup_type}")
+        return datetimes.datetime_trunc(self.connection, lookup_type, sql, params, tzname)
 
     def time_trunc_sql(self, lookup_type, sql, params, tzname=None):
-        self._unsupported(f"truncating a time to {lookup_type}")
+        return datetimes.time_trunc(lookup_type, sql, params)
 
     def datetime_cast_date_sql(self, sql, params, tzname):
-        self._unsupported("casting a datetime to a date")
+        return datetimes.datetime_cast_date(self.connection, sql, params, tzname)
 
     def datetime_cast_time_sql(self, sql, params, tzname):
-        self._unsupported("casting a datetime to a time")
+        return datetimes.datetime_cast_time(self.connection, sql, params, tzname)
 
-    def format_for_duration_arithmetic(self, sql):
-        self._unsupported("duration arithmetic")
+    def subtract_temporals(self, internal_type, lhs, rhs):
+        return datetimes.subtract_temporals(self.connection, internal_type, lhs, rhs)
 
     def regex_lookup(self, lookup_type):
         return "%s LIKE %s"
@@ -206,7 +215,8 @@ class DatabaseOperations(BaseDatabaseOperations):
         return True
 
 
-def _literal(value):
+def _logged_literal(value):
+    """``value`` as it reads in SQL, for a log: never fails (the driver's own literals may refuse a value)."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):

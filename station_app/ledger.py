@@ -77,10 +77,42 @@ class EventRow:
 
 
 @dataclass(frozen=True)
+class StationRow:
+    pk: int
+    code: str
+    name: str
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})" + ("" if self.active else ", retired")
+
+
+@dataclass(frozen=True)
 class BrowseFilter:
     barcode: str = ""
     party_pk: int | None = None
+    station_pk: int | None = None
     condition: str = ""
+    since: datetime.date | None = None  # first day shown, on this computer's clock
+    until: datetime.date | None = None  # last day shown
+
+    def as_q(self) -> Q:
+        """The filter as a condition on Handover."""
+        q = Q()
+        if self.barcode:
+            q &= Q(parcel__normalized_id__icontains=self.barcode.strip())
+        if self.party_pk:
+            q &= Q(to_party_id=self.party_pk) | Q(from_party_id=self.party_pk)
+        if self.station_pk:
+            q &= Q(station_id=self.station_pk)
+        if self.condition:
+            q &= Q(condition=self.condition)
+        if self.since:
+            q &= Q(occurred_at__gte=_start_of(self.since))
+        if self.until:
+            q &= Q(occurred_at__lt=_start_of(self.until + datetime.timedelta(days=1)))
+        return q
 
 
 @dataclass(frozen=True)
@@ -94,14 +126,23 @@ def _party_row(party: Party) -> PartyRow:
     return PartyRow(party.pk, party.code, party.name, party.kind)
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` on this computer's clock, the time the screens show."""
+    return datetime.datetime.combine(day, datetime.time.min).astimezone()
+
+
 def active_parties() -> list[PartyRow]:
     return [_party_row(p) for p in Party.objects.filter(active=True).order_by("name")]
 
 
-def station(code: str | None = None) -> tuple[str, str] | None:
-    """(code, name) of this station: the given one, else the first configured."""
-    stations = Station.objects.order_by("code")
-    found = stations.filter(code=code).first() if code else stations.first()
+def all_stations() -> list[StationRow]:
+    """Retired ones too: their handovers stay in the ledger."""
+    return [StationRow(s.pk, s.code, s.name, s.active) for s in Station.objects.order_by("name")]
+
+
+def station() -> tuple[str, str] | None:
+    """(code, name) of this station: the first active one configured."""
+    found = Station.objects.filter(active=True).order_by("code").first()
     return (found.code, found.name) if found else None
 
 
@@ -187,13 +228,7 @@ def event_row(event: Handover) -> EventRow:
 
 
 def browse(criteria: BrowseFilter, offset: int = 0, limit: int = PAGE_SIZE) -> BrowsePage:
-    events = Handover.objects.select_related("parcel", "from_party", "to_party", "station")
-    if criteria.barcode:
-        events = events.filter(parcel__normalized_id__icontains=criteria.barcode.strip())
-    if criteria.party_pk:
-        events = events.filter(Q(to_party_id=criteria.party_pk) | Q(from_party_id=criteria.party_pk))
-    if criteria.condition:
-        events = events.filter(condition=criteria.condition)
+    events = Handover.objects.select_related("parcel", "from_party", "to_party", "station").filter(criteria.as_q())
     # One row more than the page tells whether another page exists.
     found = list(events.order_by("-occurred_at", "-id")[offset : offset + limit + 1])
     return BrowsePage([event_row(e) for e in found[:limit]], offset, len(found) > limit)

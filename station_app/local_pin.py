@@ -24,6 +24,13 @@ def _hash(pin: str, salt: bytes) -> bytes:
     return hashlib.scrypt(pin.encode("utf-8"), salt=salt, **SCRYPT)
 
 
+def problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be the local admin PIN, or None."""
+    if len(pin) < 4 or not pin.isdigit():
+        return "The local admin PIN must be at least four digits."
+    return None
+
+
 def is_set() -> bool:
     return _file().exists()
 

@@ -79,7 +79,9 @@ def _run(app, args, config, start_server) -> int:
         ledger.enroll_if_new()  # the station started this server itself, so it can trust its first state
     found = ledger.station()
     if found is None:
-        raise RuntimeError("This ledger has no station yet. Start once with --demo, or ask an administrator to add one.")
+        raise RuntimeError(
+            "This ledger has no active station. Start once with --demo, or ask an administrator to add one."
+        )
     from django.db import connections
 
     connections.close_all()  # the GUI thread keeps no connection; ops open their own
@@ -97,6 +99,7 @@ def _run(app, args, config, start_server) -> int:
 
         save_screenshots(window, args.offscreen_screenshots)
         return 0
+    window.ask_for_first_local_pin()
     return app.exec()
 
 

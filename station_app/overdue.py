@@ -2,7 +2,8 @@
 
 One query on the server: a handover with no later handover of the same
 parcel (a LEFT JOIN on a later sequence that finds nothing) is the parcel's
-latest. Run inside ops.
+latest. The browser's other filters narrow it the way they narrow the list
+of all handovers. Run inside ops.
 """
 
 from __future__ import annotations
@@ -22,30 +23,48 @@ DEFAULT_HOURS = 48
 # matches every handover of the parcel. "OR FALSE" around the whole ON
 # condition makes it evaluate row by row, as 1.9.6 does anyway.
 _LATEST_AND_OVERDUE = """
-    FROM custody_handover AS h
-    INNER JOIN custody_party AS receiver ON receiver.id = h.to_party_id
+    INNER JOIN custody_party AS receiver ON receiver.id = custody_handover.to_party_id
     LEFT JOIN custody_handover AS later
-        ON ((later.parcel_id = h.parcel_id AND later."sequence" > h."sequence") OR FALSE)
-    WHERE later.id IS NULL AND h.occurred_at < %s AND receiver.kind <> %s
+        ON ((later.parcel_id = custody_handover.parcel_id AND later."sequence" > custody_handover."sequence") OR FALSE)
+    WHERE later.id IS NULL AND custody_handover.occurred_at < %s AND receiver.kind <> %s
 """
 
 
-def _params(hours: int) -> list:
-    return [timezone.now() - datetime.timedelta(hours=hours), Party.Kind.CUSTOMER.value]
+def _overdue_sql(hours: int, criteria: ledger.BrowseFilter) -> tuple[str, list]:
+    """FROM and WHERE of the overdue handovers that match ``criteria``.
+
+    The criteria compile through the ORM (the same lookups as the list of all
+    handovers); the handover table keeps its own name, which the compiled
+    conditions refer to.
+    """
+    query = Handover.objects.filter(criteria.as_q()).query
+    query.get_initial_alias()  # the handover table is in FROM even when no criterion joins it
+    compiler = query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(query.where) if query.where else ("", [])
+    tables, table_params = compiler.get_from_clause()
+    sql = " FROM " + " ".join(tables) + _LATEST_AND_OVERDUE + (f" AND ({where})" if where else "")
+    params = table_params + [timezone.now() - datetime.timedelta(hours=hours), Party.Kind.CUSTOMER.value]
+    return sql, params + where_params
 
 
 def count(hours: int = DEFAULT_HOURS) -> int:
+    """How many parcels are overdue, whatever the browser shows."""
+    sql, params = _overdue_sql(hours, ledger.BrowseFilter())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) " + _LATEST_AND_OVERDUE, _params(hours))
+        cursor.execute("SELECT COUNT(*)" + sql, params)
         return cursor.fetchone()[0]
 
 
-def browse(hours: int, offset: int = 0, limit: int = ledger.PAGE_SIZE) -> ledger.BrowsePage:
-    """The overdue parcels' latest handovers, longest held first."""
+def browse(
+    hours: int, criteria: ledger.BrowseFilter = ledger.BrowseFilter(), offset: int = 0, limit: int = ledger.PAGE_SIZE
+) -> ledger.BrowsePage:
+    """The overdue parcels' latest handovers that match ``criteria``, longest held first."""
+    sql, params = _overdue_sql(hours, criteria)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT h.id " + _LATEST_AND_OVERDUE + " ORDER BY h.occurred_at, h.id LIMIT %s OFFSET %s",
-            _params(hours) + [limit + 1, offset],
+            "SELECT custody_handover.id" + sql + " ORDER BY custody_handover.occurred_at, custody_handover.id"
+            " LIMIT %s OFFSET %s",
+            params + [limit + 1, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
     events = Handover.objects.select_related("parcel", "from_party", "to_party", "station").in_bulk(ids[:limit])

@@ -20,6 +20,7 @@ class StationEntry:
     code: str
     name: str
     location: str
+    active: bool
 
 
 class RegistryError(ValueError):
@@ -45,7 +46,7 @@ def deactivate_party(code: str) -> None:
 
 
 def stations() -> list[StationEntry]:
-    return [StationEntry(s.code, s.name, s.location) for s in Station.objects.order_by("code")]
+    return [StationEntry(s.code, s.name, s.location, s.active) for s in Station.objects.order_by("code")]
 
 
 def add_station(code: str, name: str, location: str = "") -> None:
@@ -55,3 +56,8 @@ def add_station(code: str, name: str, location: str = "") -> None:
     if Station.objects.filter(code=code).exists():
         raise RegistryError(f"There is already a station with code {code}.")
     Station.objects.create(code=code, name=name, location=location.strip())
+
+
+def deactivate_station(code: str) -> None:
+    """The station no longer starts; the handovers it recorded stay as they are."""
+    Station.objects.filter(code=code).update(active=False)

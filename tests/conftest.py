@@ -97,16 +97,10 @@ def immudb_database(immudb_server):
 @pytest.fixture
 def django_db(immudb_server, immudb_database, tmp_path):
     """Django's default connection on a fresh, migrated immudb database."""
-    from django.core.management import call_command
     from django.db import connections
 
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=immudb_server.host,
-        PORT=immudb_server.port,
-        NAME=immudb_database,
-        OPTIONS={"server_public_key": immudb_server.public_key_pem, "trusted_state_dir": str(tmp_path / "trusted")},
-    )
-    call_command("migrate", run_syncdb=True, verbosity=0)
+    from tests.databases import use_database
+
+    use_database(immudb_server, immudb_database, tmp_path / "trusted")
     yield connections["default"]
     connections.close_all()

@@ -35,6 +35,7 @@ class Station(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
     location = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
 
     def __str__(self):
         return self.name

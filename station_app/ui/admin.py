@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, fields
+from dataclasses import fields
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,41 +22,26 @@ from PySide6.QtWidgets import (
 from station_app import registry, staff
 from station_app.custody.models import Party
 from station_app.ops import Op
+from station_app.ui.events_model import EventTableModel
 from station_app.ui.errors import sentence
 
 
-class RowsModel(QAbstractTableModel):
+def _field_text(name: str):
+    """How a RowsModel column shows one dataclass field."""
+
+    def text(model, row) -> str:
+        value = getattr(row, name)
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+    return text
+
+
+class RowsModel(EventTableModel):
     """A read-only table of dataclass rows, one column per field."""
 
     def __init__(self, row_type, parent=None):
         super().__init__(parent)
-        self._headers = [f.name.capitalize() for f in fields(row_type)]
-        self._rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, number: int):
-        return self._rows[number]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        value = astuple(self._rows[index.row()])[index.column()]
-        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
+        self.columns = [(f.name.capitalize(), _field_text(f.name)) for f in fields(row_type)]
 
 
 def _table(model: RowsModel, name: str) -> QTableView:
@@ -71,7 +56,7 @@ def _table(model: RowsModel, name: str) -> QTableView:
 
 
 class AdminScreen(QWidget):
-    parties_changed = Signal()
+    registry_changed = Signal()  # parties or stations
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -108,7 +93,9 @@ class AdminScreen(QWidget):
         self.station_location = QLineEdit(objectName="stationLocation", placeholderText="Location")
         add = QPushButton("Add station", objectName="addStation")
         add.clicked.connect(self.add_station)
-        return _tab(self.station_table, [self.station_code, self.station_name, self.station_location, add])
+        deactivate = QPushButton("Deactivate selected", objectName="deactivateStation")
+        deactivate.clicked.connect(self.deactivate_station)
+        return _tab(self.station_table, [self.station_code, self.station_name, self.station_location, add, deactivate])
 
     def _users_tab(self) -> QWidget:
         self.user_table = _table(self.users, "userTable")
@@ -133,27 +120,38 @@ class AdminScreen(QWidget):
         self.stations.set_rows(stations)
         self.users.set_rows(users)
 
-    def _change(self, work, done: str, parties: bool = False) -> None:
+    def _change(self, work, done: str) -> None:
         self.status.setText("Saving…")
 
         def changed(_result):
             self.status.setText(done)
             self.load()
-            if parties:
-                self.parties_changed.emit()
+            self.registry_changed.emit()
 
         Op(work, parent=self, writes=True).success(changed).failure(self._failed).run()
 
     def add_party(self) -> None:
         code, name, kind = self.party_code.text(), self.party_name.text(), self.party_kind.currentData()
-        self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.", True)
+        self._change(lambda: registry.add_party(code, name, kind), f"Party {code.strip().upper()} added.")
 
     def deactivate_party(self) -> None:
-        index = self.party_table.currentIndex()
+        code = self._selected_code(self.party_table, self.parties, "party")
+        if code:
+            self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.")
+
+    def deactivate_station(self) -> None:
+        code = self._selected_code(self.station_table, self.stations, "station")
+        if code:
+            self._change(
+                lambda: registry.deactivate_station(code), f"Station {code} deactivated: it no longer starts."
+            )
+
+    def _selected_code(self, table: QTableView, model: RowsModel, what: str) -> str | None:
+        index = table.currentIndex()
         if not index.isValid():
-            return self.status.setText("Select the party to deactivate.")
-        code = self.parties.row(index.row()).code
-        self._change(lambda: registry.deactivate_party(code), f"Party {code} deactivated.", True)
+            self.status.setText(f"Select the {what} to deactivate.")
+            return None
+        return model.row(index.row()).code
 
     def add_station(self) -> None:
         code, name, location = self.station_code.text(), self.station_name.text(), self.station_location.text()

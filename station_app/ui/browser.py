@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import datetime
+
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,6 +56,22 @@ class EventTable(QTableView):
         super().keyPressEvent(event)
 
 
+# A day field showing its minimum date means "any day".
+ANY_DAY = QDate(2000, 1, 1)
+
+
+def _day_field(name: str, any_text: str) -> QDateEdit:
+    field = QDateEdit(objectName=name, calendarPopup=True, displayFormat="yyyy-MM-dd")
+    field.setMinimumDate(ANY_DAY)
+    field.setSpecialValueText(any_text)
+    field.setDate(ANY_DAY)
+    return field
+
+
+def _day(field: QDateEdit) -> datetime.date | None:
+    return None if field.date() == ANY_DAY else field.date().toPython()
+
+
 class BrowserScreen(QWidget):
     trail_requested = Signal(str)
 
@@ -65,6 +84,10 @@ class BrowserScreen(QWidget):
         self.barcode_field = QLineEdit(objectName="browseBarcode", placeholderText="Parcel code contains…")
         self.party_box = QComboBox(objectName="browseParty")
         self.party_box.addItem("Any party", None)
+        self.station_box = QComboBox(objectName="browseStation")
+        self.station_box.addItem("Any station", None)
+        self.since_field = _day_field("browseSince", "From any day")
+        self.until_field = _day_field("browseUntil", "To any day")
         self.condition_box = QComboBox(objectName="browseCondition")
         self.condition_box.addItem("Any condition", "")
         for condition in Condition:
@@ -96,11 +119,16 @@ class BrowserScreen(QWidget):
         self.status = QLabel(objectName="browseStatus")
 
         filters = QHBoxLayout()
-        filters.addWidget(self.barcode_field, 2)
+        filters.addWidget(self.barcode_field, 3)
         filters.addWidget(self.party_box, 2)
-        filters.addWidget(self.condition_box, 1)
-        filters.addWidget(self.only_overdue)
-        filters.addWidget(search)
+        filters.addWidget(self.station_box, 2)
+        filters.addWidget(self.condition_box, 2)
+        more_filters = QHBoxLayout()
+        more_filters.addWidget(self.since_field)
+        more_filters.addWidget(self.until_field)
+        more_filters.addWidget(self.only_overdue)
+        more_filters.addStretch(1)
+        more_filters.addWidget(search)
         paging = QHBoxLayout()
         paging.addWidget(self.previous_button)
         paging.addWidget(self.status, 1)
@@ -108,24 +136,35 @@ class BrowserScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.overdue_banner)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(paging)
         self._update_paging()
 
-    def load_parties(self) -> None:
-        Op(ledger.active_parties, parent=self).success(self._show_parties).failure(self._failed).run()
+    def load_choices(self) -> None:
+        """The parties and stations to filter by."""
+        Op(lambda: (ledger.active_parties(), ledger.all_stations()), parent=self).success(
+            self._show_choices
+        ).failure(self._failed).run()
 
-    def _show_parties(self, parties: list[ledger.PartyRow]) -> None:
-        self.party_box.clear()
-        self.party_box.addItem("Any party", None)
-        for party in parties:
-            self.party_box.addItem(party.label, party.pk)
+    def _show_choices(self, choices) -> None:
+        parties, stations = choices
+        for box, rows in ((self.party_box, parties), (self.station_box, stations)):
+            chosen = box.currentData()
+            while box.count() > 1:  # keep "Any …"
+                box.removeItem(1)
+            for row in rows:
+                box.addItem(row.label, row.pk)
+            box.setCurrentIndex(max(0, box.findData(chosen)))
 
     def search(self) -> None:
         self.criteria = ledger.BrowseFilter(
             barcode=self.barcode_field.text().strip(),
             party_pk=self.party_box.currentData(),
+            station_pk=self.station_box.currentData(),
             condition=self.condition_box.currentData(),
+            since=_day(self.since_field),
+            until=_day(self.until_field),
         )
         self._load(0)
 
@@ -146,9 +185,8 @@ class BrowserScreen(QWidget):
         request = self._request
         self.status.setText("Searching…")
         if self.only_overdue.isChecked():
-            # The overdue list is the parcels' latest handovers; the other filters do not apply.
             hours = overdue_hours()
-            work = lambda: overdue.browse(hours, offset)  # noqa: E731
+            work = lambda: overdue.browse(hours, criteria, offset)  # noqa: E731
         else:
             work = lambda: ledger.browse(criteria, offset)  # noqa: E731
         Op(work, parent=self).success(

@@ -26,11 +26,20 @@ from station_app.ops import Op
 from station_app.outbox import COMMITTED, CONFLICT, PENDING, Entry, Outbox
 from station_app.ui.errors import sentence
 from station_app.ui.feedback import ScanFeedback
-from station_app.ui.recipients import PartyListModel, RecentFirstProxy, RecipientList, recent_codes, remember_recent
+from station_app.ui.recipients import (
+    PartyListModel,
+    RecentFirstProxy,
+    RecipientList,
+    known_parties,
+    recent_codes,
+    remember_known,
+    remember_recent,
+)
 
 CONDITION_KEYS = ["F1", "F2", "F3", "F4", "F5", "F6"]
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SERVER_AWAY = "Server unreachable — this handover will be saved on this station and sent later."
+KNOWN_PARTIES_SHOWN = "The recipients are those the server listed last; handovers wait on this station until it answers."
 
 
 class HandoverScreen(QWidget):
@@ -123,9 +132,19 @@ class HandoverScreen(QWidget):
 
     # Data ---------------------------------------------------------------
     def load_parties(self) -> None:
-        Op(ledger.active_parties, parent=self).success(
-            lambda parties: self.parties.set_parties(parties, recent_codes())
-        ).failure(self._show_error).run()
+        Op(ledger.active_parties, parent=self).success(self._show_parties).failure(self._parties_unavailable).run()
+
+    def _show_parties(self, parties: list[ledger.PartyRow]) -> None:
+        remember_known(parties)
+        self.parties.set_parties(parties, recent_codes())
+
+    def _parties_unavailable(self, error: Exception) -> None:
+        """Without its server the station still hands over, to the parties it saw last."""
+        known = known_parties()
+        if not known:
+            return self._show_error(error)
+        self.parties.set_parties(known, recent_codes())
+        self.feedback.show_state("pending", f"{sentence(error)} {KNOWN_PARTIES_SHOWN}")
 
     # Scan ---------------------------------------------------------------
     def handle_scan(self, code: str) -> None:

@@ -19,7 +19,7 @@ from station_app.ui.errors import sentence
 from station_app.ui.handover import HandoverScreen
 from station_app.ui.scanner import ScanCatcher
 from station_app.ui.settings_dialog import SettingsDialog
-from station_app.ui.settings_lock import LocalPinDialog
+from station_app.ui.settings_lock import FirstPinDialog, LocalPinDialog
 from station_app.ui.sign_in import SignInScreen
 from station_app.ui.trail import TrailScreen
 
@@ -67,8 +67,8 @@ class MainWindow(QMainWindow):
         self.handover.journaled.connect(self.refresh_outbox)
         self.handover.trail_requested.connect(self.open_trail)
         self.browser.trail_requested.connect(self.open_trail)
-        self.admin.parties_changed.connect(self.handover.load_parties)
-        self.admin.parties_changed.connect(self.browser.load_parties)
+        self.admin.registry_changed.connect(self.handover.load_parties)
+        self.admin.registry_changed.connect(self.browser.load_choices)
         self.trail.back_requested.connect(self._back_from_trail)
         QShortcut(QKeySequence("Ctrl+1"), self, self.show_handover)
         QShortcut(QKeySequence("Ctrl+2"), self, self.show_browser)
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._previous_screen = self.handover
         self.settings_dialog: SettingsDialog | None = None
         self.pin_dialog: LocalPinDialog | None = None
+        self.first_pin_dialog: FirstPinDialog | None = None
         # Handovers saved while the server was away go out on this beat.
         self._syncing = False
         self.sync_timer = QTimer(self, interval=sync_interval_ms)
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Load what the screens need and check the connection; the window is already shown."""
         self.handover.load_parties()
-        self.browser.load_parties()
+        self.browser.load_choices()
         self.check_connection()
         self.sync_outbox()  # what an earlier session left unsent
         self.sync_timer.start()
@@ -181,6 +182,13 @@ class MainWindow(QMainWindow):
         self.pin_dialog.accepted.connect(self._show_settings)
         self.pin_dialog.open()
 
+    def ask_for_first_local_pin(self) -> None:
+        """Until the station has a local admin PIN, ask for one at start; it may wait for another day."""
+        if local_pin.is_set():
+            return
+        self.first_pin_dialog = FirstPinDialog(self)
+        self.first_pin_dialog.open()
+
     def _show_settings(self) -> None:
         self.settings_dialog = SettingsDialog(self.config, self)
         self.settings_dialog.accepted.connect(lambda: self.apply_config(self.settings_dialog.saved_config))
@@ -197,7 +205,7 @@ class MainWindow(QMainWindow):
         bootstrap.point_django_at(config)
         self.check_connection()
         self.handover.load_parties()
-        self.browser.load_parties()
+        self.browser.load_choices()
 
     # Screens --------------------------------------------------------------
     def show_handover(self) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QListView
 
 from station_app.ledger import PartyRow
 
 RECENT_KEY = "recipients/recent"
+KNOWN_KEY = "recipients/known"  # the last list the server gave, for when it does not answer
 RECENT_LIMIT = 9
 PartyRole = Qt.ItemDataRole.UserRole
 RecentRankRole = Qt.ItemDataRole.UserRole + 1
@@ -20,6 +24,15 @@ def recent_codes() -> list[str]:
 def remember_recent(code: str) -> None:
     codes = [code] + [c for c in recent_codes() if c != code]
     QSettings().setValue(RECENT_KEY, codes[:RECENT_LIMIT])
+
+
+def remember_known(parties: list[PartyRow]) -> None:
+    QSettings().setValue(KNOWN_KEY, json.dumps([asdict(p) for p in parties]))
+
+
+def known_parties() -> list[PartyRow]:
+    """The parties the server listed last; empty if it never did."""
+    return [PartyRow(**fields) for fields in json.loads(QSettings().value(KNOWN_KEY, "[]"))]
 
 
 class PartyListModel(QAbstractListModel):

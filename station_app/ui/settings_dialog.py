@@ -146,9 +146,7 @@ class SettingsDialog(QDialog):
 
     def _local_pin_problem(self) -> str | None:
         pin = self.local_pin_field.text()
-        if pin and (len(pin) < 4 or not pin.isdigit()):
-            return "The local admin PIN must be at least four digits."
-        return None
+        return local_pin.problem(pin) if pin else None
 
     def test_connection(self) -> None:
         config = self.entered_config()

@@ -1,11 +1,11 @@
 """A ledger on the restartable server (tests/conftest.py) that the crash tests may kill and restart."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 
 from station_app.custody.models import Party, Station
 from station_app.custody.verification import enroll_station
+from tests.databases import use_database
 from tests.resilience.station import PARTIES
 
 STATION_CODES = ("ST1", "ST2", "ST3", "ST4")
@@ -23,12 +23,7 @@ def populate():
 @pytest.fixture
 def crash_ledger(restartable_server, tmp_path):
     """The restartable server with a migrated, enrolled ledger on its defaultdb."""
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=restartable_server.host, PORT=restartable_server.port, NAME="defaultdb",
-        OPTIONS={"server_public_key": restartable_server.public_key_pem, "trusted_state_dir": str(tmp_path / "trusted")},
-    )
-    call_command("migrate", run_syncdb=True, verbosity=0)
+    use_database(restartable_server, "defaultdb", tmp_path / "trusted")
     populate()
     yield restartable_server
     connections.close_all()

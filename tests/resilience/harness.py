@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,11 +67,23 @@ class StationProcess:
         return path.read_text() if path.exists() else ""
 
 
-def stations(tmp_path: Path, count: int) -> list[StationProcess]:
-    return [
+@contextmanager
+def stations(tmp_path: Path, count: int) -> Iterator[list[StationProcess]]:
+    """``count`` station programs, every one killed on the way out, whatever happened."""
+    programs = [
         StationProcess(f"ST{i}", tmp_path / f"outbox-ST{i}.sqlite3", tmp_path / f"told-ST{i}.jsonl")
         for i in range(1, count + 1)
     ]
+    try:
+        yield programs
+    finally:
+        for station in programs:
+            station.kill()
+
+
+def wait_for_all(programs: list[StationProcess], timeout: float) -> None:
+    for station in programs:
+        assert station.wait(timeout) == 0, station.errors()
 
 
 def own_parcels(station_index: int, count: int) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from django.db import connections
 
 from station_app.outbox import Outbox
-from tests.resilience.harness import audit, own_parcels, push_until_settled, stations, wait_until
+from tests.resilience.harness import audit, own_parcels, push_until_settled, stations, wait_for_all, wait_until
 
 STATIONS = int(os.environ.get("RESILIENCE_STATIONS", "4"))
 HANDOVERS = int(os.environ.get("RESILIENCE_HANDOVERS", "50"))
@@ -32,8 +32,7 @@ def assert_nothing_lost(figures, expected_sent):
 @pytest.mark.slow
 def test_server_killed_mid_burst_loses_nothing(crash_ledger, tmp_path):
     server = crash_ledger
-    programs = stations(tmp_path, STATIONS)
-    try:
+    with stations(tmp_path, STATIONS) as programs:
         for index, station in enumerate(programs, 1):
             # At a clerk's pace, so the stations are still at work when the server returns.
             station.start(server, "plan", own_parcels(index, PARCELS), ROUNDS, pace=0.02)
@@ -43,11 +42,7 @@ def test_server_killed_mid_burst_loses_nothing(crash_ledger, tmp_path):
         killed_at = sum(len(s.told()) for s in programs)
         server.start()  # on the same data dir and port; the stations journal meanwhile
         restarted_at = sum(len(s.told()) for s in programs)
-        for station in programs:
-            assert station.wait(BURST_TIMEOUT) == 0, station.errors()
-    finally:
-        for station in programs:
-            station.kill()
+        wait_for_all(programs, BURST_TIMEOUT)
 
     connections.close_all()  # the test's own connection died with the server
     push_until_settled([s.journal for s in programs])
@@ -60,9 +55,8 @@ def test_server_killed_mid_burst_loses_nothing(crash_ledger, tmp_path):
 @pytest.mark.slow
 def test_station_killed_mid_commit_loses_nothing(crash_ledger, tmp_path):
     server = crash_ledger
-    programs = stations(tmp_path, STATIONS)
     rng = random.Random(os.environ.get("RESILIENCE_SEED", "station-kill"))
-    try:
+    with stations(tmp_path, STATIONS) as programs:
         for index, station in enumerate(programs, 1):
             station.start(server, "plan", own_parcels(index, PARCELS), ROUNDS)
         # Kill each station at its own random point in its burst, then restart it on its journal.
@@ -77,11 +71,7 @@ def test_station_killed_mid_commit_loses_nothing(crash_ledger, tmp_path):
         journaled = sum(len(Outbox(s.journal).entries()) for s in programs)
         for station in programs:
             station.start(server, "push")
-        for station in programs:
-            assert station.wait(BURST_TIMEOUT) == 0, station.errors()
-    finally:
-        for station in programs:
-            station.kill()
+        wait_for_all(programs, BURST_TIMEOUT)
 
     figures = audit(programs)
     print(f"\n{figures.line(f'stations killed at {sorted(kill_points.values())}')}")
@@ -91,17 +81,12 @@ def test_station_killed_mid_commit_loses_nothing(crash_ledger, tmp_path):
 @pytest.mark.slow
 def test_stations_racing_for_shared_parcels_never_fork(crash_ledger, tmp_path):
     server = crash_ledger
-    programs = stations(tmp_path, STATIONS)
     shared = own_parcels(0, 3)
     rounds = max(1, HANDOVERS // 10)
-    try:
+    with stations(tmp_path, STATIONS) as programs:
         for station in programs:
             station.start(server, "race", shared, rounds)
-        for station in programs:
-            assert station.wait(BURST_TIMEOUT) == 0, station.errors()
-    finally:
-        for station in programs:
-            station.kill()
+        wait_for_all(programs, BURST_TIMEOUT)
 
     figures = audit(programs)
     print(f"\n{figures.line(f'{STATIONS} stations racing for {len(shared)} parcels')}")

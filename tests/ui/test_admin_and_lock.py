@@ -35,6 +35,14 @@ def test_admin_adds_a_party_that_the_handover_screen_then_offers(window, qtbot, 
     admin.deactivate_party()
     qtbot.waitUntil(lambda: admin.status.text() == "Party CUS deactivated.", timeout=15_000)
     qtbot.waitUntil(lambda: "CUS" not in [p.code for p in window.handover.parties.parties()], timeout=15_000)
+
+    admin.tabs.setCurrentIndex(1)
+    admin.deactivate_station()
+    assert admin.status.text() == "Select the station to deactivate."
+    admin.station_table.setCurrentIndex(admin.stations.index(0, 0))
+    admin.deactivate_station()
+    qtbot.waitUntil(lambda: admin.status.text() == "Station ST1 deactivated: it no longer starts.", timeout=15_000)
+    qtbot.waitUntil(lambda: admin.stations.data(admin.stations.index(0, 3)) == "no", timeout=15_000)
     settle()
     for model in (admin.parties, admin.stations, admin.users):
         qtmodeltester.check(model, force_py=True)
@@ -62,6 +70,30 @@ def test_settings_unlock_with_the_local_pin_while_no_server_answers(window, qtbo
     qtbot.keyClick(dialog.pin_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.settings_dialog is not None and window.settings_dialog.isVisible())
     window.settings_dialog.reject()
+
+
+def test_first_run_asks_for_the_local_admin_pin_until_one_is_set(window, qtbot):
+    local_pin._file().unlink(missing_ok=True)  # the config dir is shared by the whole test session
+    window.ask_for_first_local_pin()
+    dialog = window.first_pin_dialog
+    qtbot.waitUntil(dialog.isVisible)
+
+    def enter(pin, repeat):
+        dialog.pin_field.clear()
+        qtbot.keyClicks(dialog.pin_field, pin)
+        qtbot.keyClicks(dialog.repeat_field, repeat)
+        qtbot.keyClick(dialog.repeat_field, Qt.Key.Key_Return)
+
+    enter("12", "12")
+    assert dialog.problem.text() == "The local admin PIN must be at least four digits." and not local_pin.is_set()
+    enter("2468", "2469")
+    assert dialog.problem.text() == "The two PINs differ. Type the same PIN twice." and not local_pin.is_set()
+    enter("2468", "2468")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert local_pin.check("2468") and not local_pin.check("2469")
+
+    window.ask_for_first_local_pin()  # set now: the next start asks no more
+    assert window.first_pin_dialog is dialog
 
 
 def test_the_browser_warns_of_parcels_held_too_long(window, qtbot):

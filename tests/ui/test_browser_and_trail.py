@@ -1,9 +1,11 @@
+import datetime
+
 from django.db import connections
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from station_app import ledger
-from station_app.custody.models import Party
+from station_app.custody.models import Party, Station
 from station_app.ui.trail import NOT_CHECKED
 from tests.ui.conftest import SSCC
 from tests.ui.helpers import record
@@ -49,6 +51,29 @@ def test_browser_filters_on_the_server(window, qtbot):
     # Express courier received the parcel (seq 2) and handed it on (seq 3).
     assert sorted(row.sequence for row in rows(browser.model)) == [2, 3]
     assert browser.next_button.isEnabled() is False
+
+    browser.party_box.setCurrentIndex(0)
+    today = datetime.date.today()
+    browser.since_field.setDate(QDate(today + datetime.timedelta(days=1)))
+    browser.search()
+    qtbot.waitUntil(lambda: not browser.searching, timeout=15_000)
+    assert browser.model.rowCount() == 0 and browser.status.text() == "No handovers match."
+    browser.since_field.setDate(QDate(today))
+    browser.until_field.setDate(QDate(today))
+    browser.search()
+    qtbot.waitUntil(lambda: browser.model.rowCount() == 4, timeout=15_000)
+
+    Station.objects.create(code="ST2", name="Dock 2")
+    connections.close_all()
+    browser.load_choices()
+    qtbot.waitUntil(lambda: browser.station_box.count() == 3)
+    for code, expected in (("ST1", 4), ("ST2", 0)):
+        station = Station.objects.get(code=code).pk
+        browser.station_box.setCurrentIndex(browser.station_box.findData(station))
+        browser.search()
+        qtbot.waitUntil(lambda: not browser.searching, timeout=15_000)
+        assert browser.model.rowCount() == expected, code
+    connections.close_all()
 
 
 def test_browser_pages_with_limit_and_offset(window, qtbot):

@@ -1,7 +1,6 @@
 """Offline-first handovers: the server stops mid-session, the clerk keeps working, nothing is lost."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -9,7 +8,8 @@ from PySide6.QtWidgets import QApplication
 from station_app import bootstrap
 from station_app.config import ConnectionConfig
 from station_app.custody.models import Handover
-from station_app.ui.handover import SERVER_AWAY
+from station_app.ui.handover import KNOWN_PARTIES_SHOWN, SERVER_AWAY
+from tests.databases import use_database
 from tests.ui.conftest import SSCC, close_window, open_window
 from tests.ui.test_handover_screen import scan, wait_for_state
 
@@ -19,12 +19,7 @@ NEW_PARCEL = "1Z999AA10123456784"
 @pytest.fixture
 def own_ledger(restartable_server, tmp_path):
     """The demo ledger on a server of this test's own, which it may stop and start again."""
-    connections.close_all()
-    connections.settings["default"].update(
-        HOST=restartable_server.host, PORT=restartable_server.port, NAME="defaultdb",
-        OPTIONS={"server_public_key": restartable_server.public_key_pem, "trusted_state_dir": str(tmp_path / "trusted")},
-    )
-    call_command("migrate", run_syncdb=True, verbosity=0)
+    use_database(restartable_server, "defaultdb", tmp_path / "trusted")
     assert bootstrap.seed_demo()
     connections.close_all()
     yield restartable_server
@@ -109,3 +104,22 @@ def test_handovers_while_the_server_is_away_are_kept_then_sent_and_conflicts_kep
     assert "held by Central warehouse (WH1), not by nobody" in row["Reason"]
     assert "NOT recorded" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     qtmodeltester.check(model)
+
+
+def test_without_its_server_the_station_offers_the_parties_it_listed_last(offline_window, own_ledger, qtbot):
+    screen = offline_window.handover
+    qtbot.waitUntil(lambda: len(screen.parties.parties()) == 5, timeout=30_000)
+    listed = screen.parties.parties()
+
+    own_ledger.stop()
+    screen.parties.set_parties([], [])
+    screen.load_parties()
+    qtbot.waitUntil(lambda: screen.parties.parties() == listed, timeout=30_000)
+    assert screen.feedback.property("state") == "pending"
+    assert screen.feedback.sentence.endswith(KNOWN_PARTIES_SHOWN)
+
+    hand_over(qtbot, screen, NEW_PARCEL, "2")  # Central warehouse, from the remembered list
+    assert "saved on this station" in screen.feedback.sentence
+    qtbot.waitUntil(lambda: offline_window.pending_label.text() == "1 waiting to send")
+    own_ledger.start()
+    qtbot.waitUntil(lambda: offline_window.pending_label.text() == "All sent", timeout=60_000)

@@ -1,0 +1,424 @@
+"""Aggregates over expressions, computed through a derived table.
+
+immudb aggregates only a plain column: ``SUM(col)``, ``COUNT(*)``,
+``COUNT(DISTINCT col)``. Django aggregates expressions too (``SUM(a * b)``,
+``SUM(CASE WHEN ...)`` for ``filter=``, ``MAX(COALESCE(...))``), and immudb
+averages an INTEGER column with integer division, so ``Avg`` of integers and
+of decimals (stored as scaled integers) loses its fraction.
+
+Such a query is sent as an aggregation over a derived table that computes
+every non-aggregate expression under a generated column name::
+
+    SELECT "__d1", SUM("__d0") FROM (
+        SELECT <expression> AS "__d0", <grouped column> AS "__d1" FROM ... WHERE ...
+    ) AS "__d" GROUP BY "__d1" HAVING ... ORDER BY ...
+
+The outer query sees only those columns, the aggregates over them and the
+expressions over aggregates, so an aggregate always reads a plain column, an
+average reads a FLOAT and GROUP BY names columns only.
+"""
+
+from django.core.exceptions import FullResultSet
+from django.db import NotSupportedError
+from django.db.models import Avg, Count, FloatField, Sum
+from django.db.models.aggregates import Aggregate
+from django.db.models.expressions import Col, Expression, OrderBy, Ref, Star, Subquery, Value
+from django.db.models.lookups import IsNull
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import AND, WhereNode
+from django.utils.hashable import make_hashable
+
+DERIVED_TABLE = '"__d"'
+
+
+class DerivedColumn(Expression):
+    """A column of the derived table, by its generated name."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return connection.ops.quote_name(self.name), []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+class WhenOnly(Expression):
+    """``CASE WHEN <condition> THEN <value> END``: NULL where the condition fails.
+
+    immudb 1.9 cannot type ``CASE ... ELSE NULL END`` ("CASE types INTEGER and
+    ANY cannot be matched"), yet takes the same CASE without its ELSE.
+    """
+
+    def __init__(self, condition, value, output_field):
+        super().__init__(output_field=output_field)
+        self.condition, self.value = condition, value
+
+    def get_source_expressions(self):
+        return [self.condition, self.value]
+
+    def set_source_expressions(self, exprs):
+        self.condition, self.value = exprs
+
+    def as_sql(self, compiler, connection):
+        # A condition that nothing meets raises EmptyResultSet: the aggregate
+        # then has no values, which the compiler answers for it.
+        try:
+            condition, condition_params = compiler.compile(self.condition)
+        except FullResultSet:
+            return compiler.compile(self.value)
+        value, value_params = compiler.compile(self.value)
+        return f"CASE WHEN {condition} THEN {value} END", (*condition_params, *value_params)
+
+
+class Typed(Expression):
+    """``CAST(<expression> AS <type>)``.
+
+    In a derived table, a column computed from a query parameter has no type
+    for immudb ("INTEGER or FLOAT can not be interpreted as type ANY"), so
+    SUM and AVG refuse it; the cast gives it one.
+    """
+
+    def __init__(self, expression, sql_type, output_field):
+        super().__init__(output_field=output_field)
+        self.expression, self.sql_type = expression, sql_type
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        return f"CAST({sql} AS {self.sql_type})", params
+
+
+class AsFloat(Expression):
+    """The FLOAT value of an INTEGER expression, divided by 10**places.
+
+    A decimal is stored as a count of 10**-decimal_places. An average of
+    decimals usually has no decimal places of its own to scale by (Django
+    gives it a bare DecimalField), so it is averaged unscaled.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, expression, places):
+        super().__init__()
+        self.expression, self.places = expression, places
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        sql = f"CAST({sql} AS FLOAT)"
+        if self.places:
+            sql = f"{sql} / {10 ** self.places}.0"
+        return sql, params
+
+
+def nodes(expression):
+    """``expression`` and what it is made of, short of what a ``Ref`` names: that is computed elsewhere."""
+    yield expression
+    if isinstance(expression, Ref):
+        return
+    children = getattr(expression, "children", None)
+    if children is None and hasattr(expression, "get_source_expressions"):
+        children = expression.get_source_expressions()
+    for child in children or ():
+        if child is not None and hasattr(child, "as_sql"):
+            yield from nodes(child)
+
+
+def aggregated_source(aggregate):
+    return aggregate.get_source_expressions()[0]
+
+
+def decimal_places(field):
+    return getattr(field, "decimal_places", None) or 0
+
+
+def averages_integers(aggregate):
+    return isinstance(aggregate, Avg) and aggregated_source(aggregate).output_field.get_internal_type() != "FloatField"
+
+
+def needs_derived_table(aggregate):
+    """Whether immudb cannot compute ``aggregate`` over the query's own tables."""
+    source = aggregated_source(aggregate)
+    if isinstance(source, DerivedColumn):
+        return False
+    return aggregate.filter is not None or not isinstance(source, (Col, Ref, Star)) or averages_integers(aggregate)
+
+
+def correlated(node):
+    """Whether ``node`` is a subquery that reads a column of an enclosing query."""
+    return isinstance(node, (Subquery, Query)) and bool(node.get_external_cols())
+
+
+def query_needs_derived_table(expressions):
+    """Whether an aggregate in ``expressions`` needs the derived table, and the query can have one.
+
+    Inside a derived table immudb 1.11 loses the enclosing row: a correlated
+    subquery there fails with "column does not exist". A query with one, or
+    that is one, keeps its aggregates in place.
+    """
+    found = [node for expression in expressions if expression is not None for node in nodes(expression)]
+    if any(correlated(node) for node in found):
+        return False
+    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found)
+
+
+def numeric_sql_type(output_field, connection):
+    """INTEGER or FLOAT when values of ``output_field`` are stored as such, else None."""
+    db_type = output_field.db_type(connection) or ""
+    base = db_type.split()[0].split("[")[0].upper() if db_type else ""
+    return base if base in ("INTEGER", "FLOAT") else None
+
+
+class DerivedTable:
+    """The columns a derived table computes, named in the order they are met."""
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+        self.connection = compiler.connection
+        self.columns = {}  # (sql, hashable params) over the underlying tables -> (name, sql, params)
+        self.collecting = True
+
+    def column(self, expression, output_field=None):
+        """The derived column computing ``expression``, one per distinct SQL."""
+        sql, params = self.compiler.compile_inner(expression)
+        key = (sql, make_hashable(params))
+        if key not in self.columns:
+            if not self.collecting:
+                raise AssertionError(f"{sql} was not met while collecting the derived columns")
+            self.columns[key] = (f"__d{len(self.columns)}", sql, params)
+        return DerivedColumn(self.columns[key][0], output_field or expression.output_field)
+
+    def outer_aggregate(self, aggregate):
+        """``aggregate`` reading one derived column, with its filter applied there."""
+        output_field = aggregate.output_field
+        if isinstance(aggregate, Count) and not self.connection.features.supports_count_expression:
+            return self.counted_by_sum(aggregate, output_field)
+        source = aggregated_source(aggregate)
+        if aggregate.filter is not None:
+            source = WhenOnly(aggregate.filter, source, source.output_field)
+        if averages_integers(aggregate):
+            source = AsFloat(source, decimal_places(source.output_field) - decimal_places(output_field))
+        elif not isinstance(source, (Col, Ref)) and (sql_type := numeric_sql_type(source.output_field, self.connection)):
+            source = Typed(source, sql_type, source.output_field)
+        outer = aggregate.copy()
+        outer.set_source_expressions([self.column(source), None])
+        outer.output_field = output_field
+        return outer
+
+    def counted_by_sum(self, count, output_field):
+        """immudb 1.9 counts only rows: the count of non-null values as a SUM of ones."""
+        if count.distinct:
+            raise NotSupportedError(
+                "immudb 1.9 counts only rows, COUNT(*); counting distinct values needs immudb 1.11."
+            )
+        condition = WhereNode([IsNull(aggregated_source(count), False)], AND)
+        if count.filter is not None:
+            condition = WhereNode([count.filter, condition], AND)
+        one = Typed(Value(1), "INTEGER", output_field)
+        summed = Sum(self.column(WhenOnly(condition, one, output_field)))
+        summed.output_field = output_field
+        return summed
+
+    def select_sql(self):
+        """The derived table's SELECT list."""
+        if not self.columns:
+            # Every aggregate turned out constant (its filter matches nothing).
+            return "1 AS \"__d0\"", []
+        parts, params = [], []
+        for name, sql, column_params in self.columns.values():
+            parts.append(f"{sql} AS {self.connection.ops.quote_name(name)}")
+            params.extend(column_params)
+        return ", ".join(parts), params
+
+
+class DerivedAggregationCompilerMixin:
+    """Compiles the outer query over the derived table while ``derived`` is set."""
+
+    derived = None
+    # What names a column of the tables below the outer query.
+    underlying_columns = (Col,)
+
+    def compile(self, node):
+        derived = self.derived
+        if derived is None:
+            return super().compile(node)
+        if isinstance(node, Ref) and Ref not in self.underlying_columns:
+            return super().compile(node)  # a column of the outer SELECT
+        if isinstance(node, Aggregate) and needs_derived_table(node):
+            return super().compile(derived.outer_aggregate(node))
+        if isinstance(node, (DerivedColumn, OrderBy)) or (
+            getattr(node, "contains_aggregate", False) and not isinstance(node, Ref)
+        ):
+            return super().compile(node)
+        if any(isinstance(n, (*self.underlying_columns, Subquery, Query)) for n in nodes(node)):
+            return super().compile(derived.column(node))
+        return super().compile(node)
+
+    def compile_inner(self, node):
+        """``node`` compiled over the underlying tables."""
+        derived, self.derived = self.derived, None
+        try:
+            return self.compile(node)
+        finally:
+            self.derived = derived
+
+    def compile_twice(self, as_sql):
+        """Run ``as_sql`` over a derived table.
+
+        The first run meets every column the outer query reads; the second
+        writes the outer query around the finished derived table.
+        """
+        self.derived = DerivedTable(self)
+        try:
+            as_sql()
+            self.derived.collecting = False
+            return as_sql()
+        finally:
+            self.derived = None
+
+
+class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
+    def as_sql(self, with_limits=True, with_col_aliases=False):
+        as_sql = super().as_sql
+        if self.derived is not None or self.query.combinator or correlated(self.query) or not self.needs_derived_table():
+            return as_sql(with_limits, with_col_aliases)
+        return self.compile_twice(lambda: as_sql(with_limits, with_col_aliases))
+
+    def needs_derived_table(self):
+        query = self.query
+        # WHERE holds what becomes HAVING.
+        return query_needs_derived_table(
+            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where]
+        )
+
+    def get_from_clause(self):
+        if self.derived is None:
+            return super().get_from_clause()
+        if self.derived.collecting:
+            return [DERIVED_TABLE], []
+        derived, self.derived = self.derived, None
+        try:
+            select, params = derived.select_sql()
+            from_, from_params = self.get_from_clause()
+            sql = f"SELECT {select} FROM {' '.join(from_)}"
+            params += from_params
+            if self.where is not None:
+                try:
+                    where, where_params = self.compile(self.where)
+                except FullResultSet:
+                    where, where_params = "", []
+                if where:
+                    sql += f" WHERE {where}"
+                    params += where_params
+        finally:
+            self.derived = derived
+        return [f"({sql}) AS {DERIVED_TABLE}"], params
+
+    def compile(self, node):
+        # The derived table applies WHERE; the outer query has none.
+        if self.derived is not None and node is not None and node is getattr(self, "where", None):
+            raise FullResultSet
+        return super().compile(node)
+
+
+class SelectedAggregatesMixin:
+    """Selects the aggregates that HAVING and ORDER BY compare, as extra columns.
+
+    immudb evaluates HAVING and ORDER BY over the grouped rows, which carry
+    only the selected aggregates: another aggregate there fails with "column
+    does not exist" or "must appear in the group by clause". The extra
+    columns are cut from the results. A subquery keeps its columns, since
+    whatever reads it counts them.
+    """
+
+    def get_extra_select(self, order_by, select):
+        extra_select = super().get_extra_select(order_by, select)
+        if self.query.subquery or self.query.group_by is None:
+            return extra_select
+        selected = {make_hashable(sql_params) for _, sql_params, _ in select + extra_select}
+        wanted = [node for node in nodes(self.having) if isinstance(node, Aggregate)] if self.having else []
+        for expr, (_, _, is_ref) in order_by:
+            if not is_ref:
+                wanted += [node for node in nodes(expr) if isinstance(node, Aggregate)]
+        for aggregate in wanted:
+            sql, params = self.compile(aggregate)
+            if make_hashable((sql, params)) not in selected:
+                selected.add(make_hashable((sql, params)))
+                extra_select.append((aggregate, (sql, params), None))
+        return extra_select
+
+
+class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
+    """``.aggregate()`` over a subquery: ``SELECT SUM(...) FROM (<query>) subquery``.
+
+    Its aggregates read the subquery's columns by name (``Ref``) or as
+    columns of the table alias ``subquery``.
+    """
+
+    underlying_columns = (Col, Ref)
+
+    def as_sql(self):
+        annotations = list(self.query.annotation_select.values())
+        inner = self.query.inner_query.get_compiler(self.using, elide_empty=self.elide_empty)
+        inner.materialize_aggregates = True
+        inner_sql, inner_params = inner.as_sql(with_col_aliases=True)
+        from_, from_params = f"({inner_sql}) subquery", list(inner_params)
+        if query_needs_derived_table(annotations):
+            self.derived = DerivedTable(self)
+        try:
+            outer, params = [], []
+            for annotation in annotations:
+                sql, annotation_params = annotation.select_format(self, *self.compile(annotation))
+                outer.append(sql)
+                params.extend(annotation_params)
+            if self.derived is not None:
+                select, select_params = self.derived.select_sql()
+                from_, from_params = f"(SELECT {select} FROM {from_}) AS {DERIVED_TABLE}", select_params + from_params
+        finally:
+            self.derived = None
+        self.col_count = len(annotations)
+        return f"SELECT {', '.join(outer)} FROM {from_}", (*params, *from_params)
+
+
+class MaterializedAggregatesMixin:
+    """Selects aggregates as plain values, for a query that another one aggregates over.
+
+    An aggregate's value read from a derived table stays an aggregate to
+    immudb: aggregating over it again fails with "column does not exist", or
+    for COUNT(*) silently counts on (MAX over per-group counts 2 and 1 gives
+    4). Arithmetic that changes nothing (``+ 0``) makes it a plain value.
+    AVG is left as it is: immudb crashes on arithmetic over an average of no
+    values.
+    """
+
+    materialize_aggregates = False
+
+    def get_select(self, with_col_aliases=False):
+        select, klass_info, annotation_col_map = super().get_select(with_col_aliases=with_col_aliases)
+        if self.materialize_aggregates:
+            select = [(expr, self.plain_value(expr, *sql_params), alias) for expr, sql_params, alias in select]
+        return select, klass_info, annotation_col_map
+
+    def plain_value(self, expr, sql, params):
+        if isinstance(expr, Count):
+            return f"{sql} + 0", params
+        if (
+            isinstance(expr, Aggregate)
+            and not isinstance(expr, Avg)
+            and numeric_sql_type(expr.output_field, self.connection)
+        ):
+            return f"CASE WHEN {sql} IS NULL THEN NULL ELSE {sql} + 0 END", (*params, *params)
+        return sql, params

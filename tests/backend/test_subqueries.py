@@ -1,0 +1,166 @@
+"""Subqueries (IN, EXISTS), UNION/INTERSECT/EXCEPT and XOR, around immudb 1.11's quirks."""
+
+import datetime
+import decimal
+import uuid
+
+import pytest
+from django.db import NotSupportedError, connection
+from django.db.models import Exists, OuterRef, Q, Value
+
+from immudb_backend import dbapi
+from tests.backend.models import Author, Book, Everything
+
+
+def needs_1_11(connection):
+    if not connection.features.is_immudb_1_11:
+        pytest.skip("immudb 1.9 has no subqueries in WHERE, no UNION and no XOR emulation")
+
+
+def _raw_rows(server, database, sql, params=()):
+    """Rows of ``sql`` on a raw connection, its parameters sent as named parameters."""
+    conn = dbapi.connect(server.host, server.port, "immudb", "immudb", database)
+    try:
+        request = dbapi.schema_pb2.SQLQueryRequest(sql=sql, params=dbapi._named(params))
+        chunks = conn._call("SQLQuery", request, sql, stream=True)
+        return sorted(tuple(dbapi.decode_value(v) for v in row.values) for chunk in chunks for row in chunk.rows)
+    finally:
+        conn.close()
+
+
+def test_server_behaviour_is_pinned(immudb_server, immudb_database):
+    if not immudb_server.version.startswith("1.11"):
+        pytest.skip("the quirks worked around are immudb 1.11's")
+    conn = dbapi.connect(immudb_server.host, immudb_server.port, "immudb", "immudb", immudb_database)
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (id INTEGER AUTO_INCREMENT, a INTEGER, PRIMARY KEY id)")
+    cur.execute("INSERT INTO t (a) VALUES (1), (2), (3)")
+    conn.close()
+    # A named parameter does not reach an EXISTS subquery.
+    with pytest.raises(dbapi.ProgrammingError, match="missing parameter"):
+        _raw_rows(immudb_server, immudb_database, "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM t AS u WHERE u.a = @p0)", [2])
+    # An IN subquery with a WHERE loses its LIMIT; as a derived table it keeps it.
+    sliced = "SELECT a FROM t AS u WHERE u.a > 0 ORDER BY a DESC LIMIT 1"
+    assert _raw_rows(immudb_server, immudb_database, f"SELECT a FROM t WHERE a IN ({sliced})") == [(1,), (2,), (3,)]
+    assert _raw_rows(immudb_server, immudb_database, f"SELECT a FROM t WHERE a IN (SELECT * FROM ({sliced}))") == [(3,)]
+    # ORDER BY after a compound query orders its last SELECT only.
+    conn = dbapi.connect(immudb_server.host, immudb_server.port, "immudb", "immudb", immudb_database)
+    cur = conn.cursor()
+    cur.execute("SELECT a FROM t WHERE a = 1 UNION SELECT a FROM t WHERE a > 1 ORDER BY a DESC")
+    assert cur.fetchall() == [(1,), (3,), (2,)]
+    conn.close()
+
+
+VALUES = dict(
+    flag=True,
+    number=-(2**63),
+    ratio=1e-300,
+    price=decimal.Decimal("-0.125"),
+    text="it's 50% \\ \"q\" -- ünï 😀",
+    data=b"\x00\xff'",
+    day=datetime.date(1, 1, 1),
+    clock=datetime.time(23, 59, 58, 999999),
+    moment=datetime.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc),
+    ident=uuid.UUID("8c8d5a2f-0e7a-4c4e-9c55-6c5d7c1a8b11"),
+)
+
+
+def test_values_in_an_exists_subquery_match_as_parameters_do(django_db):
+    needs_1_11(django_db)
+    obj = Everything.objects.create(**VALUES)
+    Everything.objects.create(flag=False, number=1, ratio=2.0, text="other")
+    for field, value in VALUES.items():
+        same = Everything.objects.filter(pk=OuterRef("pk"), **{field: value})
+        assert list(Everything.objects.filter(Exists(same))) == [obj], field
+        assert list(Everything.objects.filter(**{field: value})) == [obj], field
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), -0.0, 5e-324, 0.1 + 0.2, None])
+def test_unusual_floats_in_a_subquery(django_db, value):
+    needs_1_11(django_db)
+    obj = Everything.objects.create(ratio=value)
+    Everything.objects.create(ratio=7.0)
+    lookup = {"ratio__isnull": True} if value is None else {"ratio": value}
+    same = Everything.objects.filter(pk=OuterRef("pk"), **lookup)
+    assert list(Everything.objects.filter(Exists(same))) == [obj]
+
+
+def _books():
+    author = Author.objects.create(name="A")
+    return [Book.objects.create(title=f"b{pages}", author=author, pages=pages) for pages in (10, 20, 30)]
+
+
+def test_sliced_in_subquery_keeps_its_limit(django_db):
+    books = _books()
+    longest = Book.objects.filter(pages__gt=0).order_by("-pages").values("pk")[:1]
+    assert list(Book.objects.filter(pk__in=longest)) == [books[2]]
+
+
+def test_exists_keeps_its_offset(django_db):
+    needs_1_11(django_db)
+    _books()
+    assert Book.objects.filter(Exists(Book.objects.filter(pages__gt=0)[2:])).count() == 3
+    assert Book.objects.filter(Exists(Book.objects.filter(pages__gt=0)[3:])).count() == 0
+
+
+def test_correlated_sliced_subquery_is_refused(django_db):
+    needs_1_11(django_db)
+    _books()
+    same_author = Book.objects.filter(author=OuterRef("author"), pages__gt=0).order_by("-pages").values("pk")[:1]
+    with pytest.raises(NotSupportedError, match="refers to the outer query"):
+        list(Book.objects.filter(pk__in=same_author))
+
+
+def test_exists_can_be_compared(django_db):
+    needs_1_11(django_db)
+    books = _books()
+    longer = Book.objects.filter(pk=OuterRef("pk"), pages__gt=15)
+    qs = Book.objects.annotate(long=Exists(longer)).filter(long=Exists(longer))
+    assert sorted(b.pk for b in qs) == [b.pk for b in books]
+    assert [b.long for b in qs.order_by("pages")] == [False, True, True]
+
+
+def test_union_is_ordered_and_sliced_as_a_whole(django_db):
+    needs_1_11(django_db)
+    _books()
+    short = Book.objects.filter(pages__lt=15)
+    long = Book.objects.filter(pages__gt=25)
+    union = short.union(long)
+    assert list(union.order_by("-pages").values_list("pages", flat=True)) == [30, 10]
+    assert list(union.order_by("pages").values_list("pages", flat=True)[:1]) == [10]
+    assert union.count() == 2
+    assert Book.objects.filter(pk__in=union.values("pk")).count() == 2
+    everything = Book.objects.all()
+    assert list(everything.difference(short).order_by("pages").values_list("pages", flat=True)) == [20, 30]
+    assert list(everything.intersection(long).values_list("pages", flat=True)) == [30]
+
+
+def test_union_of_selected_values(django_db):
+    needs_1_11(django_db)
+    _books()
+    first = Book.objects.filter(pages=10).values_list("pages", Value("x"))
+    second = Book.objects.filter(pages=20).values_list("pages", Value("y"))
+    assert sorted(first.union(second)) == [(10, "x"), (20, "y")]
+
+
+def test_union_needs_1_11(django_db):
+    if django_db.features.is_immudb_1_11:
+        pytest.skip("1.11 has UNION")
+    with pytest.raises(NotSupportedError):
+        list(Book.objects.all().union(Book.objects.all()))
+
+
+def test_xor(django_db):
+    needs_1_11(django_db)
+    _books()
+    qs = Book.objects.filter(Q(pages__gt=15) ^ Q(pages__lt=25)).values_list("pages", flat=True)
+    assert sorted(qs) == [10, 30]
+    three = Book.objects.filter(Q(pages=10) ^ Q(pages__gt=5) ^ Q(pages=30)).values_list("pages", flat=True)
+    assert sorted(three) == [20]
+
+
+def test_compiling_needs_no_connection(django_db):
+    Book.objects.exists()  # connected once: the server version is known
+    connection.close()
+    list(Book.objects.none().values("pages").order_by("pages"))
+    assert connection.connection is None
