@@ -11,6 +11,7 @@ from .datetimes import register as register_datetimes
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
+from .null_arithmetic import register as register_null_arithmetic
 from .operations import DatabaseOperations
 from .schema import DatabaseSchemaEditor
 from .validation import DatabaseValidation
@@ -18,6 +19,7 @@ from .validation import DatabaseValidation
 
 register_lookups()
 register_datetimes()
+register_null_arithmetic()
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):

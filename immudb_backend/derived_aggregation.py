@@ -18,7 +18,7 @@ expressions over aggregates, so an aggregate always reads a plain column, an
 average reads a FLOAT and GROUP BY names columns only.
 """
 
-from django.core.exceptions import FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg, Count, FloatField, Sum
 from django.db.models.aggregates import Aggregate
@@ -71,6 +71,33 @@ class WhenOnly(Expression):
             return compiler.compile(self.value)
         value, value_params = compiler.compile(self.value)
         return f"CASE WHEN {condition} THEN {value} END", (*condition_params, *value_params)
+
+
+class Indicator(Expression):
+    """``CASE WHEN <condition> THEN 1 ELSE 0 END``: what a SUM counts the rows meeting ``condition`` with.
+
+    With no ELSE, a SUM over rows that all fail the condition would be NULL
+    rather than a count of 0.
+    """
+
+    def __init__(self, condition, output_field):
+        super().__init__(output_field=output_field)
+        self.condition = condition
+
+    def get_source_expressions(self):
+        return [self.condition]
+
+    def set_source_expressions(self, exprs):
+        (self.condition,) = exprs
+
+    def as_sql(self, compiler, connection):
+        try:
+            condition, params = compiler.compile(self.condition)
+        except FullResultSet:
+            return "1", []
+        except EmptyResultSet:
+            return "0", []
+        return f"CASE WHEN {condition} THEN 1 ELSE 0 END", params
 
 
 class Typed(Expression):
@@ -227,8 +254,7 @@ class DerivedTable:
         condition = WhereNode([IsNull(aggregated_source(count), False)], AND)
         if count.filter is not None:
             condition = WhereNode([count.filter, condition], AND)
-        one = Typed(Value(1), "INTEGER", output_field)
-        summed = Sum(self.column(WhenOnly(condition, one, output_field)))
+        summed = Sum(self.column(Indicator(condition, output_field)))
         summed.output_field = output_field
         return summed
 
@@ -425,14 +451,18 @@ class MaterializedAggregatesMixin:
 
 
 def case_as_immudb(self, compiler, connection):
-    """``CASE ... END`` without ``ELSE NULL``, which means the same.
+    """``(CASE ... END)``, without ``ELSE NULL``, which means the same.
 
     immudb 1.9 cannot type ``ELSE NULL`` ("CASE types INTEGER and ANY cannot
-    be matched"); Django writes it for every Case without a default.
+    be matched"); Django writes it for every Case without a default. immudb
+    takes a bare CASE only as a whole condition or value, not as an operand
+    (``CASE ... END + 1``).
     """
     if isinstance(self.default, Value) and self.default.value is None:
-        return self.as_sql(compiler, connection, template="CASE %(cases)s END")
-    return self.as_sql(compiler, connection)
+        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
+    else:
+        sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
 
 
 def register():

@@ -1,0 +1,99 @@
+"""Arithmetic that gives NULL when an operand is NULL.
+
+On immudb 1.9 and 1.11 alike, ``+``, ``-``, ``*``, ``/`` and ``%`` fail the
+whole statement ("invalid value provided (expecting numeric value)") when an
+operand is NULL, where SQL gives NULL. An operation with an operand that may
+be NULL is sent guarded::
+
+    (CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN (a + b) END)
+
+without ``ELSE NULL``, which immudb 1.9 cannot type. Nested arithmetic is
+guarded once, at the top, for all its operands: ``(a + b) * c`` tests ``a``,
+``b`` and ``c``.
+"""
+
+from django.db.models import Count
+from django.db.models.expressions import Col, CombinedExpression, ExpressionWrapper, Ref, Value
+from django.db.models.functions import Coalesce
+from django.db.models.sql.constants import LOUTER
+
+ARITHMETIC = {
+    CombinedExpression.ADD,
+    CombinedExpression.SUB,
+    CombinedExpression.MUL,
+    CombinedExpression.DIV,
+    CombinedExpression.MOD,
+}
+
+
+def is_plain_arithmetic(expression):
+    """Arithmetic that Django writes as ``(lhs <op> rhs)`` (not a date or duration operation)."""
+    return (
+        isinstance(expression, CombinedExpression)
+        and type(expression).as_sql is CombinedExpression.as_sql
+        and expression.connector in ARITHMETIC
+    )
+
+
+def operands(expression):
+    """The values that the arithmetic ``expression`` combines, through nested arithmetic."""
+    if is_plain_arithmetic(expression):
+        yield from operands(expression.lhs)
+        yield from operands(expression.rhs)
+    elif isinstance(expression, ExpressionWrapper):
+        yield from operands(expression.expression)
+    else:
+        yield expression
+
+
+def column_may_be_null(col, query):
+    join = query.alias_map.get(col.alias)
+    if join is None:
+        return True  # a column of an enclosing query
+    return getattr(col.target, "null", True) or getattr(join, "join_type", None) == LOUTER
+
+
+def may_be_null(expression, compiler):
+    """Whether ``expression`` may be NULL; True when in doubt."""
+    if isinstance(expression, Value):
+        return expression.value is None
+    if isinstance(expression, Col):
+        return column_may_be_null(expression, compiler.query)
+    if isinstance(expression, Ref):
+        return may_be_null(expression.source, compiler)
+    if isinstance(expression, Coalesce):
+        return all(may_be_null(e, compiler) for e in expression.get_source_expressions())
+    if isinstance(expression, Count):
+        # Never NULL; and immudb crashes on COUNT(...) IS NULL.
+        return False
+    return True
+
+
+def unguarded_sql(expression, compiler, connection):
+    """``expression`` as Django writes it, with nested arithmetic left unguarded."""
+    if isinstance(expression, ExpressionWrapper):
+        return unguarded_sql(expression.expression, compiler, connection)
+    if not is_plain_arithmetic(expression):
+        return compiler.compile(expression)
+    lhs, lhs_params = unguarded_sql(expression.lhs, compiler, connection)
+    rhs, rhs_params = unguarded_sql(expression.rhs, compiler, connection)
+    return f"({connection.ops.combine_expression(expression.connector, [lhs, rhs])})", (*lhs_params, *rhs_params)
+
+
+def combined_as_immudb(self, compiler, connection):
+    if not is_plain_arithmetic(self):
+        return self.as_sql(compiler, connection)
+    sql, params = unguarded_sql(self, compiler, connection)
+    tests, test_params = [], []
+    for operand in operands(self):
+        if may_be_null(operand, compiler):
+            operand_sql, operand_params = compiler.compile(operand)
+            tests.append(f"{operand_sql} IS NOT NULL")
+            test_params.extend(operand_params)
+    if not tests:
+        return sql, params
+    return f"(CASE WHEN {' AND '.join(tests)} THEN {sql} END)", (*test_params, *params)
+
+
+def register():
+    CombinedExpression.as_immudb = combined_as_immudb
