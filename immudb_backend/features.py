@@ -129,6 +129,15 @@ class DatabaseFeatures(BaseDatabaseFeatures):
         return self.is_immudb_1_11
 
     @cached_property
+    def has_coalesce(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def has_square_root(self):
+        """SQRT, for standard deviations, arrives in immudb 1.11."""
+        return self.is_immudb_1_11
+
+    @cached_property
     def supports_order_by_nulls_modifier(self):
         return self.is_immudb_1_11
 
@@ -183,11 +192,8 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 # an unexpected success there. Classes whose setUpClass fails are skipped.
 FAILURES_BOTH = {
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_expression',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_unset',
         'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_database',
         'aggregation.tests.AggregateTestCase.test_distinct_on_aggregate',
-        'aggregation.tests.AggregateTestCase.test_empty_result_optimization',
         'aggregation.tests.AggregateTestCase.test_expression_on_aggregation',
         'aggregation.tests.AggregateTestCase.test_filtering',
         'aggregation.tests.AggregateTestCase.test_group_by_exists_annotation',
@@ -475,7 +481,6 @@ FAILURES_BOTH = {
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_on_exists',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_multiple_subquery_annotation',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregrate_ref_in_subquery_annotation',
-        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_numerical_aggregates',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_reused_subquery',
         'aggregation.tests.AggregateAnnotationPruningTests.test_unused_aliased_aggregate_and_annotation_reverse_fk',
         'aggregation.tests.AggregateAnnotationPruningTests.test_unused_aliased_aggregate_and_annotation_reverse_fk_grouped',
@@ -584,8 +589,6 @@ FAILURES_BOTH = {
         'lookup.tests.LookupTests.test_regex_non_string',
     },
     'immudb has no standard deviation or variance aggregate.': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_integer',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_zero',
         'queries.tests.Queries1Tests.test_filter_by_related_field_nested_transforms',
     },
 }
@@ -696,15 +699,12 @@ FAILURES_IMMUDB_1_9 = {
         'ordering.tests.OrderingTests.test_order_by_expr_query_reuse',
         'queries.tests.Queries1Tests.test_ticket7235',
         'queries.tests.Queries1Tests.test_ticket_20250',
+        'aggregation.tests.AggregateTestCase.test_empty_result_optimization',
     },
     'immudb has no standard deviation or variance aggregate.': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_compound_expression',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_date_from_python',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_python',
         'annotations.tests.AliasTests.test_alias_annotation_expression',
         'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions',
         'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions_can_ref_other_functions',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_full_expression_wrapped_annotation',
         'lookup.tests.LookupTests.test_filter_by_reverse_related_field_transform',
         'ordering.tests.OrderingTests.test_random_ordering',
     },
@@ -719,7 +719,6 @@ FAILURES_IMMUDB_1_9 = {
         'lookup.tests.LookupTests.test_exact_sliced_queryset_limit_one_offset',
         'queries.tests.Queries5Tests.test_ordering',
         'aggregation.tests.AggregateTestCase.test_aggregate_transform',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_after_annotation',
         'queries.tests.Queries6Tests.test_xor_subquery',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
@@ -731,7 +730,6 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateTestCase.test_values_annotation_with_expression',
         'backends.base.test_base.DatabaseWrapperLoggingTests.test_commit_debug_log',
         'lookup.tests.LookupTests.test_in_different_database',
-        'aggregation.tests.AggregateTestCase.test_aggregation_order_by_not_selected_annotation_values',
         'aggregation.tests.AggregateTestCase.test_annotate_m2m',
         'aggregation.tests.AggregateTestCase.test_annotate_values',
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_default_alias',
@@ -832,9 +830,14 @@ FAILURES_IMMUDB_1_9 = {
         'timezones.tests.NewDatabaseTests.test_update_with_timedelta',
     },
     'immudb accepts CASE only in some positions (not inside aggregates or WHERE).': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_datetime_from_python',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_time_from_python',
         'aggregation.tests.AggregateTestCase.test_count_distinct_expression',
+    },
+    'immudb 1.9 has no square root (SQRT), so no standard deviation.': {
+        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_numerical_aggregates',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_expression',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_integer',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_unset',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_zero',
     },
 }
 

@@ -1,4 +1,4 @@
-"""Arithmetic that gives NULL when an operand is NULL.
+"""Arithmetic that gives NULL when an operand is NULL, and COALESCE on immudb 1.9.
 
 On immudb 1.9 and 1.11 alike, ``+``, ``-``, ``*``, ``/`` and ``%`` fail the
 whole statement ("invalid value provided (expecting numeric value)") when an
@@ -13,6 +13,7 @@ guarded once, at the top, for all its operands: ``(a + b) * c`` tests ``a``,
 """
 
 from django.db.models import Count
+from django.db.models.aggregates import Aggregate
 from django.db.models.expressions import Col, CombinedExpression, ExpressionWrapper, Ref, Value
 from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import LOUTER
@@ -95,5 +96,35 @@ def combined_as_immudb(self, compiler, connection):
     return f"(CASE WHEN {' AND '.join(tests)} THEN {sql} END)", (*test_params, *params)
 
 
+TYPED_COLUMNS = (Col, Ref, Aggregate)
+
+
+def coalesce_as_immudb(self, compiler, connection):
+    """``COALESCE`` as ``CASE WHEN a IS NOT NULL THEN a ... END`` on immudb 1.9, which has no COALESCE.
+
+    immudb 1.9 cannot match a CASE branch of unknown type (a parameter, or
+    arithmetic on one) with the others: such a value is cast to the type of
+    the result.
+    """
+    if connection.features.has_coalesce:
+        return self.as_sql(compiler, connection)
+    sql_type = (self.output_field.db_type(connection) or "").split("[")[0].split(" ")[0].upper()
+    whens, params = [], []
+    expressions = self.get_source_expressions()
+    for expression in expressions:
+        sql, expression_params = compiler.compile(expression)
+        if sql_type and not isinstance(expression, TYPED_COLUMNS):
+            sql = f"CAST({sql} AS {sql_type})"
+        if expression is expressions[-1] or not may_be_null(expression, compiler):
+            if not (isinstance(expression, Value) and expression.value is None):
+                whens.append(f"ELSE {sql}")
+                params.extend(expression_params)
+            break
+        whens.append(f"WHEN {sql} IS NOT NULL THEN {sql}")
+        params.extend((*expression_params, *expression_params))
+    return f"(CASE {' '.join(whens)} END)", params
+
+
 def register():
     CombinedExpression.as_immudb = combined_as_immudb
+    Coalesce.as_immudb = coalesce_as_immudb
