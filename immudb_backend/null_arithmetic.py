@@ -109,20 +109,28 @@ def coalesce_as_immudb(self, compiler, connection):
     if connection.features.has_coalesce:
         return self.as_sql(compiler, connection)
     sql_type = (self.output_field.db_type(connection) or "").split("[")[0].split(" ")[0].upper()
-    whens, params = [], []
-    expressions = self.get_source_expressions()
-    for expression in expressions:
-        sql, expression_params = compiler.compile(expression)
+
+    def compile_typed(expression):
+        sql, params = compiler.compile(expression)
         if sql_type and not isinstance(expression, TYPED_COLUMNS):
             sql = f"CAST({sql} AS {sql_type})"
-        if expression is expressions[-1] or not may_be_null(expression, compiler):
-            if not (isinstance(expression, Value) and expression.value is None):
-                whens.append(f"ELSE {sql}")
-                params.extend(expression_params)
-            break
+        return sql, params
+
+    expressions = self.get_source_expressions()
+    # The values up to the first that is never NULL; the last of them is the result when the others are NULL.
+    end = next((i for i, e in enumerate(expressions) if not may_be_null(e, compiler)), len(expressions) - 1)
+    *tested, fallback = expressions[: end + 1]
+    whens, params = [], []
+    for expression in tested:
+        sql, expression_params = compile_typed(expression)
         whens.append(f"WHEN {sql} IS NOT NULL THEN {sql}")
         params.extend((*expression_params, *expression_params))
-    return f"(CASE {' '.join(whens)} END)", params
+    sql, fallback_params = compile_typed(fallback)
+    if not whens:
+        return sql, fallback_params
+    if isinstance(fallback, Value) and fallback.value is None:
+        return f"(CASE {' '.join(whens)} END)", params  # immudb 1.9 cannot type ELSE NULL
+    return f"(CASE {' '.join(whens)} ELSE {sql} END)", (*params, *fallback_params)
 
 
 def register():
