@@ -209,8 +209,12 @@ def correlated(node):
     return isinstance(node, (Subquery, Query)) and bool(node.get_external_cols())
 
 
-def query_needs_derived_table(expressions):
-    """Whether an aggregate in ``expressions`` needs the derived table, and the query can have one.
+def query_needs_derived_table(expressions, grouped=()):
+    """Whether the query needs the derived table, and can have one.
+
+    It does when an aggregate in ``expressions`` needs one, or when it
+    groups by more than columns (``grouped``): immudb's GROUP BY takes
+    column names only.
 
     Inside a derived table immudb 1.11 loses the enclosing row: a correlated
     subquery there fails with "column does not exist". A query with one, or
@@ -219,7 +223,14 @@ def query_needs_derived_table(expressions):
     found = [node for expression in expressions if expression is not None for node in nodes(expression)]
     if any(correlated(node) for node in found):
         return False
-    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found)
+    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found) or any(
+        groups_by_expression(expression) for expression in grouped
+    )
+
+
+def groups_by_expression(expression):
+    source = expression.source if isinstance(expression, Ref) else expression
+    return any(not isinstance(col, Col) for col in source.get_group_by_cols())
 
 
 def numeric_sql_type(output_field, connection):
@@ -467,9 +478,15 @@ class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
 
     def needs_derived_table(self):
         query = self.query
+        grouped = []
+        if query.group_by is not None:
+            # What GROUP BY lists: the grouped expressions, and the selected ones that are no aggregates.
+            grouped = [*query.group_by] if isinstance(query.group_by, tuple) else []
+            grouped += [a for a in query.annotation_select.values() if not a.contains_aggregate]
         # WHERE holds what becomes HAVING.
         return query_needs_derived_table(
-            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where]
+            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where],
+            grouped,
         )
 
     def get_from_clause(self):
