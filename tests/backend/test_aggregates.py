@@ -10,7 +10,21 @@ import decimal
 
 import pytest
 from django.db import NotSupportedError
-from django.db.models import Avg, Case, Count, F, Max, Q, StdDev, Sum, Value, Variance, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    StdDev,
+    Sum,
+    Value,
+    Variance,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from tests.backend.models import Author, Book, Everything
@@ -128,3 +142,11 @@ def test_arithmetic_over_an_average_of_no_values(library):
     # immudb's own AVG over no values crashes the server when computed with.
     rows = Author.objects.annotate(doubled=Avg("books__pages", default=2.5) * 2).order_by("name")
     assert [(a.name, a.doubled) for a in rows] == [("Ann", pytest.approx(300.666667)), ("Bob", 400.0), ("Cid", 5.0)]
+
+
+def test_group_by_an_expression(library):
+    long = ExpressionWrapper(Q(pages__gt=150), output_field=BooleanField())
+    rows = Book.objects.annotate(long=long).values("long").annotate(n=Count("id"))
+    assert sorted(rows.values_list("long", "n")) == [(False, 2), (True, 2)]
+    parity = Book.objects.values(parity=F("pages") % 2).annotate(n=Count("id"), total=Sum("pages"))
+    assert sorted(parity.values_list("parity", "n", "total")) == [(0, 3, 600), (1, 1, 51)]
