@@ -14,8 +14,10 @@ every non-aggregate expression under a generated column name::
     ) AS "__d" GROUP BY "__d1" HAVING ... ORDER BY ...
 
 The outer query sees only those columns, the aggregates over them and the
-expressions over aggregates, so an aggregate always reads a plain column, an
-average reads a FLOAT and GROUP BY names columns only.
+expressions over aggregates, so an aggregate always reads a plain column and
+GROUP BY names columns only. Averages, variances and standard deviations are
+computed there from sums (averages.py). A query without GROUP BY reads its
+aggregates from a further derived table of one row (``AggregateRow``).
 """
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
