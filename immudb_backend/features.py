@@ -129,6 +129,15 @@ class DatabaseFeatures(BaseDatabaseFeatures):
         return self.is_immudb_1_11
 
     @cached_property
+    def has_coalesce(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def has_square_root(self):
+        """SQRT, for standard deviations, arrives in immudb 1.11."""
+        return self.is_immudb_1_11
+
+    @cached_property
     def supports_order_by_nulls_modifier(self):
         return self.is_immudb_1_11
 
@@ -183,17 +192,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 # an unexpected success there. Classes whose setUpClass fails are skipped.
 FAILURES_BOTH = {
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_expression',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_unset',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_database',
         'aggregation.tests.AggregateTestCase.test_distinct_on_aggregate',
-        'aggregation.tests.AggregateTestCase.test_empty_result_optimization',
         'aggregation.tests.AggregateTestCase.test_expression_on_aggregation',
         'aggregation.tests.AggregateTestCase.test_filtering',
         'aggregation.tests.AggregateTestCase.test_group_by_exists_annotation',
-        'aggregation.tests.AggregateTestCase.test_group_by_nested_expression_with_params',
         'aggregation.tests.AggregateTestCase.test_group_by_subquery_annotation',
-        'aggregation.tests.AggregateTestCase.test_having_with_no_group_by',
         'aggregation.tests.AggregateTestCase.test_more_aggregation',
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_transform',
         'annotations.tests.NonAggregateAnnotationTestCase.test_custom_transform_annotation',
@@ -392,9 +395,7 @@ FAILURES_BOTH = {
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_subquery_annotation',
-        'aggregation.tests.AggregateAnnotationPruningTests.test_referenced_group_by_annotation_kept',
         'aggregation.tests.AggregateTestCase.test_add_implementation',
-        'aggregation.tests.AggregateTestCase.test_aggregate_over_complex_annotation',
         'aggregation.tests.AggregateTestCase.test_aggregation_default_using_date_from_database',
         'aggregation.tests.AggregateTestCase.test_aggregation_default_using_datetime_from_database',
         'aggregation.tests.AggregateTestCase.test_aggregation_default_using_time_from_database',
@@ -403,17 +404,12 @@ FAILURES_BOTH = {
         'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_multivalued',
         'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_related_field',
         'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values_collision',
-        'aggregation.tests.AggregateTestCase.test_annotation_expressions',
         'aggregation.tests.AggregateTestCase.test_combine_different_types',
-        'aggregation.tests.AggregateTestCase.test_dates_with_aggregation',
-        'aggregation.tests.AggregateTestCase.test_group_by_transform_column',
         'annotations.tests.NonAggregateAnnotationTestCase.test_aggregate_over_full_expression_annotation',
         'annotations.tests.NonAggregateAnnotationTestCase.test_annotation_exists_aggregate_values_chaining',
         'annotations.tests.NonAggregateAnnotationTestCase.test_annotation_subquery_and_aggregate_values_chaining',
         'annotations.tests.NonAggregateAnnotationTestCase.test_combined_expression_annotation_with_aggregation',
         'annotations.tests.NonAggregateAnnotationTestCase.test_combined_f_expression_annotation_with_aggregation',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_grouping_by_q_expression_annotation',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_q_expression_annotation_with_aggregation',
         'backends.tests.BackendTestCase.test_queries_bare_where',
         'expressions.tests.ExpressionOperatorTests.test_lefthand_bitwise_and',
         'expressions.tests.ExpressionOperatorTests.test_lefthand_bitwise_left_shift_operator',
@@ -428,6 +424,8 @@ FAILURES_BOTH = {
         'lookup.tests.LookupQueryingTests.test_aggregate_combined_lookup',
         'queries.tests.ValuesQuerysetTests.test_named_values_list_with_fields',
         'queries.tests.ValuesQuerysetTests.test_named_values_list_without_fields',
+        'aggregation.tests.AggregateTestCase.test_having_with_no_group_by',
+        'aggregation.tests.AggregateTestCase.test_coalesced_empty_result_set',
     },
     "immudb's limited schema changes (no ALTER COLUMN, UNIQUE/PK rules, logical DROP).": {
         'introspection.tests.IntrospectionTests.test_django_table_names',
@@ -477,11 +475,7 @@ FAILURES_BOTH = {
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_on_exists',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_multiple_subquery_annotation',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregrate_ref_in_subquery_annotation',
-        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_numerical_aggregates',
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_reused_subquery',
-        'aggregation.tests.AggregateAnnotationPruningTests.test_unused_aliased_aggregate_and_annotation_reverse_fk',
-        'aggregation.tests.AggregateAnnotationPruningTests.test_unused_aliased_aggregate_and_annotation_reverse_fk_grouped',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_passed_another_aggregate',
         'expressions.tests.BasicExpressionsTests.test_aggregate_subquery_annotation',
     },
     'immudb cannot evaluate an expression Django builds here (types, aliases or subquery columns).': {
@@ -524,7 +518,6 @@ FAILURES_BOTH = {
         'queries.test_bulk_update.BulkUpdateTests.test_database_routing',
     },
     'Dates and times are stored as text or UTC timestamps; results differ.': {
-        'aggregation.tests.AggregateTestCase.test_coalesced_empty_result_set',
         'introspection.tests.IntrospectionTests.test_get_constraints',
         'lookup.tests.LookupTests.test_in_ignore_none',
         'lookup.tests.LookupTests.test_in_ignore_none_with_unhashable_items',
@@ -535,11 +528,8 @@ FAILURES_BOTH = {
         'timezones.tests.NewDatabaseTests.test_cursor_execute_returns_naive_datetime',
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_decimal_from_database',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_combined_annotation_commutative',
         'annotations.tests.NonAggregateAnnotationTestCase.test_decimal_annotation',
         'bulk_create.tests.BulkCreateTests.test_bulk_insert_now',
-        'expressions.tests.ExpressionOperatorTests.test_lefthand_modulo_null',
         'model_fields.test_decimalfield.DecimalFieldTests.test_fetch_from_db_without_float_rounding',
         'model_fields.test_decimalfield.DecimalFieldTests.test_save_without_float_conversion',
         'model_fields.test_slugfield.SlugFieldTests.test_slugfield_unicode_max_length',
@@ -587,10 +577,13 @@ FAILURES_BOTH = {
     'immudb 1.11 has no regular-expression match.': {
         'lookup.tests.LookupTests.test_regex_non_string',
     },
-    'immudb has no standard deviation or variance aggregate.': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_integer',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_zero',
+    'immudb lacks an SQL function Django uses here (LTRIM, ABS, RANDOM; COALESCE by name on 1.9).': {
         'queries.tests.Queries1Tests.test_filter_by_related_field_nested_transforms',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_decimal_from_database',
+    },
+    'Decimals are stored as scaled integers; arithmetic mixing them with other numbers is not rescaled.': {
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_passed_another_aggregate',
+        'annotations.tests.NonAggregateAnnotationTestCase.test_filter_decimal_annotation',
     },
 }
 
@@ -700,17 +693,7 @@ FAILURES_IMMUDB_1_9 = {
         'ordering.tests.OrderingTests.test_order_by_expr_query_reuse',
         'queries.tests.Queries1Tests.test_ticket7235',
         'queries.tests.Queries1Tests.test_ticket_20250',
-    },
-    'immudb has no standard deviation or variance aggregate.': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_compound_expression',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_date_from_python',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_python',
-        'annotations.tests.AliasTests.test_alias_annotation_expression',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions_can_ref_other_functions',
-        'annotations.tests.NonAggregateAnnotationTestCase.test_full_expression_wrapped_annotation',
-        'lookup.tests.LookupTests.test_filter_by_reverse_related_field_transform',
-        'ordering.tests.OrderingTests.test_random_ordering',
+        'aggregation.tests.AggregateTestCase.test_empty_result_optimization',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
         'expressions.tests.BasicExpressionsTests.test_in_subquery',
@@ -723,7 +706,6 @@ FAILURES_IMMUDB_1_9 = {
         'lookup.tests.LookupTests.test_exact_sliced_queryset_limit_one_offset',
         'queries.tests.Queries5Tests.test_ordering',
         'aggregation.tests.AggregateTestCase.test_aggregate_transform',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_after_annotation',
         'queries.tests.Queries6Tests.test_xor_subquery',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
@@ -735,7 +717,6 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateTestCase.test_values_annotation_with_expression',
         'backends.base.test_base.DatabaseWrapperLoggingTests.test_commit_debug_log',
         'lookup.tests.LookupTests.test_in_different_database',
-        'aggregation.tests.AggregateTestCase.test_aggregation_order_by_not_selected_annotation_values',
         'aggregation.tests.AggregateTestCase.test_annotate_m2m',
         'aggregation.tests.AggregateTestCase.test_annotate_values',
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_default_alias',
@@ -834,11 +815,26 @@ FAILURES_IMMUDB_1_9 = {
         'timezones.tests.LegacyDatabaseTests.test_query_datetimes',
         'timezones.tests.NewDatabaseTests.test_query_convert_timezones',
         'timezones.tests.NewDatabaseTests.test_update_with_timedelta',
+        'aggregation.tests.AggregateTestCase.test_group_by_transform_column',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_database',
     },
     'immudb accepts CASE only in some positions (not inside aggregates or WHERE).': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_datetime_from_python',
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_time_from_python',
         'aggregation.tests.AggregateTestCase.test_count_distinct_expression',
+    },
+    'immudb 1.9 has no square root (SQRT), so no standard deviation.': {
+        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_numerical_aggregates',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_expression',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_integer',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_unset',
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_zero',
+    },
+    'immudb lacks an SQL function Django uses here (LTRIM, ABS, RANDOM; COALESCE by name on 1.9).': {
+        'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions',
+        'annotations.tests.NonAggregateAnnotationTestCase.test_custom_functions_can_ref_other_functions',
+        'lookup.tests.LookupTests.test_filter_by_reverse_related_field_transform',
+        'ordering.tests.OrderingTests.test_random_ordering',
+        'aggregation.tests.AggregateAnnotationPruningTests.test_referenced_group_by_annotation_kept',
+        'aggregation.tests.AggregateTestCase.test_group_by_nested_expression_with_params',
     },
 }
 
@@ -902,6 +898,9 @@ FAILURES_IMMUDB_1_11 = {
     },
     'immudb cannot compare a date (stored as text) with a datetime.': {
         'expressions.tests.FTimeDeltaTests.test_mixed_comparisons2',
+    },
+    "immudb's SQL grammar lacks a construct Django uses here.": {
+        'aggregation.tests.AggregateTestCase.test_aggregation_default_using_duration_from_database',
     },
 }
 
