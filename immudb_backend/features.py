@@ -29,7 +29,6 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_timezones = False
     supports_select_for_update_with_limit = False
     has_select_for_update = False
-    supports_paramstyle_pyformat = False
     supports_regex_backreferencing = False
     supports_date_lookup_using_string = False
     supports_mixed_date_datetime_comparisons = False
@@ -56,6 +55,7 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_unspecified_pk = False
     supports_forward_references = False
     truncates_names = False
+    ignores_table_name_case = True
     max_query_params = 999
     test_db_allows_multiple_connections = True
     can_defer_constraint_checks = False
@@ -105,6 +105,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     @cached_property
     def can_return_rows_from_bulk_insert(self):
+        return self.is_immudb_1_11
+
+    @cached_property
+    def can_return_rows_from_update_and_delete(self):
+        """UPDATE/DELETE ... RETURNING, new in 1.11."""
         return self.is_immudb_1_11
 
     # Savepoints are the driver's own, on both versions (see dbapi.py):
@@ -201,24 +206,8 @@ FAILURES_BOTH = {
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_transform',
         'annotations.tests.NonAggregateAnnotationTestCase.test_custom_transform_annotation',
         'backends.base.test_base.ExecuteWrapperTests.test_wrapper_debug',
-        'backends.base.test_creation.TestDbCreationTests.test_migrate_test_setting_false',
-        'backends.base.test_creation.TestDbCreationTests.test_migrate_test_setting_false_ensure_schema',
-        'backends.base.test_creation.TestDbCreationTests.test_migrate_test_setting_true',
-        'backends.tests.BackendTestCase.test_cursor_contextmanager',
-        'backends.tests.BackendTestCase.test_is_usable_after_database_disconnects',
-        'backends.tests.BackendTestCase.test_queries',
-        'backends.tests.BackendTestCase.test_queries_logger',
-        'backends.tests.LastExecutedQueryTest.test_last_executed_query',
-        'backends.tests.LastExecutedQueryTest.test_last_executed_query_with_duplicate_params',
-        'basic.tests.ModelRefreshTests.test_refresh',
-        'basic.tests.ModelTest.test_create_relation_with_gettext_lazy',
         'bulk_create.tests.BulkCreateTests.test_explicit_batch_size',
         'bulk_create.tests.BulkCreateTests.test_explicit_batch_size_efficiency',
-        'delete.tests.FastDeleteTests.test_fast_delete_all',
-        'delete.tests.FastDeleteTests.test_fast_delete_instance_set_pk_none',
-        'delete.tests.OnDeleteTests.test_do_nothing_qscount',
-        'delete.tests.OnDeleteTests.test_restrict_gfk_no_fast_delete',
-        'delete.tests.OnDeleteTests.test_restrict_path_cascade_indirect_diamond',
         'expressions.tests.BasicExpressionsTests.test_slicing_of_f_expressions_charfield',
         'expressions.tests.BasicExpressionsTests.test_slicing_of_f_expressions_textfield',
         'expressions.tests.BasicExpressionsTests.test_slicing_of_f_expressions_with_annotate',
@@ -226,12 +215,9 @@ FAILURES_BOTH = {
         'expressions.tests.IterableLookupInnerExpressionsTests.test_expressions_range_lookups_join_choice',
         'expressions.tests.ValueTests.test_update_TimeField_using_Value',
         'expressions.tests.ValueTests.test_update_UUIDField_using_Value',
-        'get_or_create.tests.UpdateOrCreateTests.test_update_only_defaults_and_pre_save_fields_when_local_fields',
         'introspection.tests.IntrospectionTests.test_get_relations',
         'introspection.tests.IntrospectionTests.test_table_names_with_views',
         'lookup.tests.LookupQueryingTests.test_lookup_in_order_by',
-        'lookup.tests.LookupTests.test_lookup_direct_value_rhs_unwrapped',
-        'lookup.tests.LookupTests.test_none',
         'migrations.test_executor.ExecutorTests.test_custom_user',
         'migrations.test_executor.ExecutorTests.test_migrate_backward_to_squashed_migration',
         'migrations.test_executor.ExecutorTests.test_non_atomic_migration',
@@ -239,10 +225,6 @@ FAILURES_BOTH = {
         'migrations.test_executor.ExecutorTests.test_run',
         'migrations.test_executor.ExecutorTests.test_run_with_squashed',
         'migrations.test_executor.ExecutorTests.test_soft_apply',
-        'migrations.test_loader.LoaderTests.test_loading_squashed',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_complex',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_erroneous',
-        'migrations.test_loader.LoaderTests.test_loading_squashed_ref_squashed',
         'migrations.test_operations.OperationTests.test_add_deferred_unique_constraint',
         'migrations.test_operations.OperationTests.test_add_field_both_defaults',
         'migrations.test_operations.OperationTests.test_add_field_database_default',
@@ -256,7 +238,6 @@ FAILURES_BOTH = {
         'one_to_one.tests.OneToOneTests.test_update_one_to_one_pk',
         'ordering.tests.OrderingTests.test_alias_with_period_shadows_table_name',
         'ordering.tests.OrderingTests.test_order_by_constant_value',
-        'queries.test_bulk_update.BulkUpdateNoteTests.test_functions',
         'queries.test_bulk_update.BulkUpdateNoteTests.test_set_field_to_null',
         'queries.test_q.QCheckTests.test_basic',
         'queries.test_q.QCheckTests.test_boolean_expression',
@@ -279,8 +260,6 @@ FAILURES_BOTH = {
         'queries.tests.Queries1Tests.test_ticket_10790_6',
         'queries.tests.Queries1Tests.test_ticket_10790_7',
         'queries.tests.Queries1Tests.test_ticket_10790_combine',
-        'queries.tests.Queries4Tests.test_ticket7095',
-        'queries.tests.Queries5Tests.test_ticket9848',
         'queries.tests.ValuesJoinPromotionTests.test_ticket_21376',
         'queries.tests.ValuesJoinPromotionTests.test_values_no_promotion_for_existing',
         'schema.tests.SchemaTests.test_add_field_both_defaults_preserves_db_default',
@@ -298,8 +277,6 @@ FAILURES_BOTH = {
         'schema.tests.SchemaTests.test_unique',
         'schema.tests.SchemaTests.test_unique_and_reverse_m2m',
         'schema.tests.SchemaTests.test_unique_together',
-        'update.tests.AdvancedTests.test_update_all',
-        'update.tests.AdvancedTests.test_update_ordered_by_inline_m2m_annotation',
     },
     'immudb cannot change a row written earlier in the same transaction.': {
         'backends.tests.FkConstraintsTests.test_check_constraints',
@@ -309,11 +286,7 @@ FAILURES_BOTH = {
         'basic.tests.ModelRefreshTests.test_prefetched_cache_cleared',
         'basic.tests.ModelRefreshTests.test_refresh_fk',
         'basic.tests.ModelRefreshTests.test_refresh_fk_on_delete_set_null',
-        'delete.tests.DeletionTests.test_cannot_defer_constraint_checks',
-        'delete.tests.DeletionTests.test_instance_update',
         'delete.tests.DeletionTests.test_m2m',
-        'delete.tests.FastDeleteTests.test_fast_delete_fk',
-        'delete.tests.OnDeleteTests.test_do_nothing',
         'delete.tests.OnDeleteTests.test_o2o_setnull',
         'delete.tests.OnDeleteTests.test_protect_path',
         'delete.tests.OnDeleteTests.test_restrict_path_cascade_direct',
@@ -450,7 +423,6 @@ FAILURES_BOTH = {
         'migrations.test_operations.OperationTests.test_run_sql_params',
         'migrations.test_operations.OperationTests.test_separate_database_and_state',
         'schema.tests.SchemaTests.test_add_inline_fk_index_update_data',
-        'schema.tests.SchemaTests.test_alter_int_pk_to_bigautofield_pk',
         'schema.tests.SchemaTests.test_alter_int_pk_to_int_unique',
         'schema.tests.SchemaTests.test_alter_not_unique_field_to_primary_key',
         'schema.tests.SchemaTests.test_composed_constraint_with_fk',
@@ -494,33 +466,13 @@ FAILURES_BOTH = {
         'expressions.tests.BasicExpressionsTests.test_subquery_filter_by_aggregate',
         'expressions.tests.BasicExpressionsTests.test_subquery_in_filter',
         'lookup.tests.LookupQueryingTests.test_filter_subquery_lhs',
-        'one_to_one.tests.OneToOneTests.test_o2o_primary_key_delete',
         'queries.tests.Queries1Tests.test_filter_by_related_field_transform',
-        'update.tests.AdvancedTests.test_update_transformed_field',
     },
     'The backend sends other queries than Django counts (row counts inside transactions, no RETURNING on 1.9).': {
-        'basic.tests.SelectOnSaveTests.test_select_on_save',
-        'basic.tests.SelectOnSaveTests.test_select_on_save_lying_update',
-        'delete.tests.DeletionTests.test_bulk',
-        'delete.tests.DeletionTests.test_only_referenced_fields_selected',
-        'delete.tests.DeletionTests.test_proxied_model_duplicate_queries',
         'delete.tests.FastDeleteTests.test_fast_delete_aggregation',
-        'delete.tests.FastDeleteTests.test_fast_delete_combined_relationships',
-        'delete.tests.FastDeleteTests.test_fast_delete_full_match',
-        'delete.tests.FastDeleteTests.test_fast_delete_inheritance',
-        'delete.tests.FastDeleteTests.test_fast_delete_joined_qs',
-        'delete.tests.FastDeleteTests.test_fast_delete_m2m',
-        'delete.tests.FastDeleteTests.test_fast_delete_qs',
-        'delete.tests.FastDeleteTests.test_fast_delete_revm2m',
-        'queries.test_bulk_update.BulkUpdateNoteTests.test_batch_size',
-        'queries.test_bulk_update.BulkUpdateNoteTests.test_multiple_fields',
-        'queries.test_bulk_update.BulkUpdateNoteTests.test_simple',
-        'queries.test_bulk_update.BulkUpdateTests.test_database_routing',
     },
     'Dates and times are stored as text or UTC timestamps; results differ.': {
         'introspection.tests.IntrospectionTests.test_get_constraints',
-        'lookup.tests.LookupTests.test_in_ignore_none',
-        'lookup.tests.LookupTests.test_in_ignore_none_with_unhashable_items',
         'schema.tests.SchemaTests.test_add_datefield_and_datetimefield_use_effective_default',
         'timezones.tests.ForcedTimeZoneDatabaseTests.test_read_datetime',
         'timezones.tests.ForcedTimeZoneDatabaseTests.test_write_datetime',
@@ -542,15 +494,6 @@ FAILURES_BOTH = {
         'expressions.tests.ExpressionsTests.test_patterns_escape',
         'lookup.tests.LookupTests.test_pattern_lookups_with_substr',
         'model_fields.test_uuid.TestQuerying.test_filter_with_expr',
-    },
-    'immudb names take only ASCII letters, digits and underscores.': {
-        'annotations.tests.AliasTests.test_alias_filtered_relation_sql_injection_dollar_sign',
-        'backends.tests.LastExecutedQueryTest.test_query_encoding',
-        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes',
-        'basic.tests.ModelTest.test_extra_method_select_argument_with_dashes_and_values',
-        'migrations.test_operations.OperationTests.test_alter_index_together',
-        'schema.tests.SchemaTests.test_index_together',
-        'schema.tests.SchemaTests.test_unique_name_quoting',
     },
     'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
         'lookup.tests.LookupTests.test_escaping',
@@ -585,6 +528,16 @@ FAILURES_BOTH = {
         'aggregation.tests.AggregateTestCase.test_aggregation_default_passed_another_aggregate',
         'annotations.tests.NonAggregateAnnotationTestCase.test_filter_decimal_annotation',
     },
+    'immudb keeps no foreign keys or views for introspection to find.': {
+        'inspectdb.tests.InspectDBTestCase.test_attribute_name_not_python_keyword',
+        'inspectdb.tests.InspectDBTestCase.test_foreign_key_to_field',
+        'inspectdb.tests.InspectDBTestCase.test_same_relations',
+        'inspectdb.tests.InspectDBTransactionalTests.test_include_views',
+    },
+    'Introspection sees the stored types: dates and times as text, decimals as integers.': {
+        'inspectdb.tests.InspectDBTestCase.test_field_types',
+        'inspectdb.tests.InspectDBTestCase.test_number_field_types',
+    },
 }
 
 SKIPS_BOTH = {
@@ -599,6 +552,13 @@ SKIPS_BOTH = {
         'model_fields.test_autofield.SmallAutoFieldTests.test_backend_range_save',
         'model_fields.test_autofield.SmallAutoFieldTests.test_documented_range',
     },
+    # Failing, these tests leave their signal receiver connected, which turns
+    # the fast deletes of every later test into slow ones.
+    'immudb cannot change a row written earlier in the same transaction. (fails leaving a delete signal receiver connected)': {
+        'delete.tests.DeletionTests.test_cannot_defer_constraint_checks',
+        'delete.tests.DeletionTests.test_instance_update',
+        'delete.tests.OnDeleteTests.test_do_nothing',
+    },
 }
 
 FAILURES_IMMUDB_1_9 = {
@@ -606,7 +566,6 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateTestCase.test_decimal_max_digits_has_no_effect',
         'annotations.tests.AliasTests.test_update_with_alias',
         'annotations.tests.NonAggregateAnnotationTestCase.test_update_with_annotation',
-        'basic.tests.ModelInstanceCreationTests.test_asave_positional_arguments',
         'basic.tests.ModelInstanceCreationTests.test_save_positional_arguments',
         'basic.tests.ModelInstanceCreationTests.test_saving_an_object_again_does_not_create_a_new_object',
         'basic.tests.ModelLookupTest.test_all_lookup',
@@ -684,6 +643,7 @@ FAILURES_IMMUDB_1_9 = {
         'update.tests.AdvancedTests.test_update_negated_f_conditional_annotation',
         'update.tests.SimpleTest.test_nonempty_update',
         'update.tests.SimpleTest.test_nonempty_update_with_inheritance',
+        'delete.tests.FastDeleteTests.test_fast_delete_fk',
     },
     'immudb 1.9 has only COUNT(*), no COUNT(expression) or COUNT(DISTINCT).': {
         'aggregation.tests.AggregateTestCase.test_aggregation_default_group_by',
@@ -707,6 +667,7 @@ FAILURES_IMMUDB_1_9 = {
         'queries.tests.Queries5Tests.test_ordering',
         'aggregation.tests.AggregateTestCase.test_aggregate_transform',
         'queries.tests.Queries6Tests.test_xor_subquery',
+        'update.tests.AdvancedTests.test_update_transformed_field',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
         'aggregation.tests.AggregateTestCase.test_filter_in_subquery_or_aggregation',
@@ -720,6 +681,17 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateTestCase.test_annotate_m2m',
         'aggregation.tests.AggregateTestCase.test_annotate_values',
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_default_alias',
+        'basic.tests.ModelRefreshTests.test_refresh',
+        'basic.tests.ModelTest.test_create_relation_with_gettext_lazy',
+        'delete.tests.FastDeleteTests.test_fast_delete_all',
+        'delete.tests.FastDeleteTests.test_fast_delete_instance_set_pk_none',
+        'delete.tests.OnDeleteTests.test_do_nothing_qscount',
+        'delete.tests.OnDeleteTests.test_restrict_gfk_no_fast_delete',
+        'delete.tests.OnDeleteTests.test_restrict_path_cascade_indirect_diamond',
+        'queries.test_bulk_update.BulkUpdateNoteTests.test_functions',
+        'queries.tests.Queries4Tests.test_ticket7095',
+        'queries.tests.Queries5Tests.test_ticket9848',
+        'update.tests.AdvancedTests.test_update_all',
     },
     "immudb 1.9 has no subqueries outside FROM; 1.11's are limited.": {
         'aggregation.tests.AggregateTestCase.test_exists_extra_where_with_aggregate',
@@ -836,6 +808,24 @@ FAILURES_IMMUDB_1_9 = {
         'aggregation.tests.AggregateAnnotationPruningTests.test_referenced_group_by_annotation_kept',
         'aggregation.tests.AggregateTestCase.test_group_by_nested_expression_with_params',
     },
+    'The backend sends other queries than Django counts (row counts inside transactions, no RETURNING on 1.9).': {
+        'basic.tests.SelectOnSaveTests.test_select_on_save',
+        'basic.tests.SelectOnSaveTests.test_select_on_save_lying_update',
+        'delete.tests.DeletionTests.test_bulk',
+        'delete.tests.DeletionTests.test_only_referenced_fields_selected',
+        'delete.tests.DeletionTests.test_proxied_model_duplicate_queries',
+        'delete.tests.FastDeleteTests.test_fast_delete_combined_relationships',
+        'delete.tests.FastDeleteTests.test_fast_delete_full_match',
+        'delete.tests.FastDeleteTests.test_fast_delete_inheritance',
+        'delete.tests.FastDeleteTests.test_fast_delete_joined_qs',
+        'delete.tests.FastDeleteTests.test_fast_delete_m2m',
+        'delete.tests.FastDeleteTests.test_fast_delete_qs',
+        'delete.tests.FastDeleteTests.test_fast_delete_revm2m',
+        'queries.test_bulk_update.BulkUpdateNoteTests.test_batch_size',
+        'queries.test_bulk_update.BulkUpdateNoteTests.test_multiple_fields',
+        'queries.test_bulk_update.BulkUpdateNoteTests.test_simple',
+        'queries.test_bulk_update.BulkUpdateTests.test_database_routing',
+    },
 }
 
 SKIPS_IMMUDB_1_9 = {
@@ -844,6 +834,17 @@ SKIPS_IMMUDB_1_9 = {
     },
     'immudb cannot evaluate an expression Django builds here (types, aliases or subquery columns). (fails in setUpClass)': {
         'expressions.tests.ExpressionsNumericTests',
+    },
+    # Their cleanup deletes the rows they recorded, which unittest reports as an error, not an expected failure.
+    'immudb cannot change a row written earlier in the same transaction. (fails in cleanup)': {
+        'migrations.test_loader.LoaderTests.test_loading_squashed',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_complex',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_erroneous',
+        'migrations.test_loader.LoaderTests.test_loading_squashed_ref_squashed',
+    },
+    # Django runs an async test through async_to_sync, which drops the expected-failure mark.
+    'immudb cannot change a row written earlier in the same transaction. (async test)': {
+        'basic.tests.ModelInstanceCreationTests.test_asave_positional_arguments',
     },
 }
 

@@ -75,17 +75,21 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
 
     def _create_table(self, model, table, fields, unique, plain):
         """CREATE TABLE with its indexes; UNIQUE ones can only be made while it is empty."""
-        indexed = {column for group in unique + plain for column in group}
+        if model._meta.is_composite_pk:
+            pk = [f.column for f in model._meta.pk_fields]
+        else:
+            # A primary key field being added comes last and replaces the old one.
+            pk = [f.column for f in fields if f.primary_key][-1:]
+        if not pk:
+            raise NotSupportedError(f"immudb tables need a primary key; table {table!r} would have none.")
+        indexed = {column for group in unique + plain + [pk] for column in group}
         columns, params = [], []
         for field in fields:
-            definition, field_params = self._column_definition(
-                model, field, field.primary_key or field.column in indexed
-            )
+            definition, field_params = self._column_definition(model, field, field.column in indexed)
             if definition is not None:
                 columns.append(f"{self.quote_name(field.column)} {definition}")
                 params.extend(field_params)
-        pk = next(f for f in fields if f.primary_key)
-        columns.append(f"PRIMARY KEY ({self.quote_name(pk.column)})")
+        columns.append(f"PRIMARY KEY ({', '.join(map(self.quote_name, pk))})")
         self.execute(
             self.sql_create_table % {"table": self.quote_name(table), "definition": ", ".join(columns)},
             params or None,
@@ -186,6 +190,14 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         for columns in added:
             self._create_index(model._meta.db_table, columns, unique=True)
 
+    def alter_index_together(self, model, old_index_together, new_index_together):
+        olds = {tuple(fields) for fields in old_index_together}
+        news = {tuple(fields) for fields in new_index_together}
+        for fields in sorted(olds - news):
+            self._drop_index(model._meta.db_table, _columns(model, fields))
+        for fields in sorted(news - olds):
+            self._create_index(model._meta.db_table, _columns(model, fields), unique=False)
+
     # Fields --------------------------------------------------------------------
     def add_field(self, model, field):
         if field.many_to_many:
@@ -219,7 +231,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         table = model._meta.db_table
         with self.connection.cursor() as cursor:
             constraints = self.connection.introspection.get_constraints(cursor, table).values()
-        groups = [c["columns"] for c in constraints if field.column in c["columns"]]
+        column = self.connection.introspection.identifier_converter(field.column)
+        groups = [c["columns"] for c in constraints if column in c["columns"]]
         if any(len(group) > 1 for group in groups):
             # Dropping the column would leave the other columns' index behind.
             return self._remake_table(model, delete_field=field)
