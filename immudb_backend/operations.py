@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import DataError, NotSupportedError
+from django.db import DataError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import dateparse, timezone
