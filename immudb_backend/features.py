@@ -39,6 +39,8 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_primitives_in_json_field = True
     has_json_object_function = False
     supports_boolean_expr_in_select_clause = True
+    # immudb has no SELECT without FROM once there is a WHERE; VALUES gives one row.
+    bare_select_suffix = " FROM (VALUES (1))"
     supports_over_clause = False
     supports_aggregate_filter_clause = False
     order_by_nulls_first = True
@@ -126,6 +128,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     @cached_property
     def supports_count_expression(self):
         """COUNT(expression) and COUNT(DISTINCT ...); 1.9 has only COUNT(*)."""
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_comparing_boolean_expr(self):
+        """COALESCE(<condition>, TRUE) in WHERE; 1.9 has no COALESCE."""
         return self.is_immudb_1_11
 
     @cached_property

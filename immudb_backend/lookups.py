@@ -152,9 +152,8 @@ class DerivedTable:
 
 
 def join_as_immudb(self, compiler, connection):
-    """immudb spells LEFT OUTER JOIN as LEFT JOIN and wants AS before an alias."""
+    """immudb wants AS before an alias (the driver spells LEFT OUTER JOIN, see dialect.py)."""
     sql, params = self.as_sql(compiler, connection)
-    sql = sql.replace("LEFT OUTER JOIN", "LEFT JOIN", 1)
     if self.table_alias != self.table_name:
         table = compiler.quote_name_unless_alias(self.table_name)
         sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {self.table_alias} ON", 1)
