@@ -28,6 +28,11 @@ TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "
               "ImageField", "GenericIPAddressField", "IPAddressField"}
 GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
 LIKE_SPECIALS = set("\\%_")
+# SQL that escapes LIKE's specials in the text {}: the escape character first, so
+# that the escapes added for the others stay single. immudb's string literals have
+# no escapes ('\' is one backslash); "%%" is a "%" once the driver has put in the
+# parameters.
+LIKE_ESCAPED = "REPLACE(REPLACE(REPLACE({}, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_')"
 
 
 def regex_escape(text):
@@ -52,22 +57,49 @@ PATTERNS = {
 
 def pattern_as_immudb(self, compiler, connection):
     if hasattr(self.rhs, "resolve_expression"):
-        raise NotSupportedError(
-            f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
-        )
+        return expression_pattern_sql(self, compiler, connection)
     value = str(self.rhs)
     operator, pattern = like_operator_and_pattern(self.lookup_name, value, connection)
     json_pattern = json_pattern_sql(self, compiler, operator, pattern)
     if json_pattern:
         return json_pattern
-    lhs_sql, params = self.process_lhs(compiler, connection)
-    if self.lhs.output_field.get_internal_type() not in TEXT_TYPES:
-        # immudb matches patterns against text only; 1.9 casts nothing but UUIDs to text.
-        uuid = self.lhs.output_field.get_internal_type() == "UUIDField"
-        if not connection.features.has_sql_like and not uuid:
-            raise NotSupportedError(f"immudb 1.9 matches {self.lookup_name} against text columns only.")
-        lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
+    lhs_sql, params = text_lhs(self, compiler, connection)
     return f"{lhs_sql} {operator} %s", [*params, pattern]
+
+
+def text_lhs(lookup, compiler, connection):
+    """The left side of a pattern lookup, as text: immudb matches patterns against text only."""
+    lhs_sql, params = lookup.process_lhs(compiler, connection)
+    if lookup.lhs.output_field.get_internal_type() not in TEXT_TYPES:
+        # 1.9 casts nothing but UUIDs to text.
+        uuid = lookup.lhs.output_field.get_internal_type() == "UUIDField"
+        if not connection.features.has_sql_like and not uuid:
+            raise NotSupportedError(f"immudb 1.9 matches {lookup.lookup_name} against text columns only.")
+        lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
+    return lhs_sql, params
+
+
+def expression_pattern_sql(lookup, compiler, connection):
+    """A pattern lookup against another column or expression (immudb 1.11).
+
+    The pattern is built on the server: the right side's text with LIKE's
+    escape character and wildcards escaped, then wrapped in wildcards. A
+    NULL right side matches nothing (CONCAT would skip it and match all).
+    """
+    if not connection.features.has_sql_like:
+        raise NotSupportedError(
+            f"immudb 1.9 matches {lookup.lookup_name} only against a value: it cannot escape a pattern built "
+            "from a column or expression (no REPLACE)."
+        )
+    lhs_sql, lhs_params = text_lhs(lookup, compiler, connection)
+    rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
+    if lookup.rhs.output_field.get_internal_type() not in TEXT_TYPES:
+        rhs_sql = f"CAST({rhs_sql} AS VARCHAR)"
+    _, like_form, insensitive = PATTERNS[lookup.lookup_name]
+    prefix, suffix = (f"'{wildcard}'".replace("%", "%%") for wildcard in like_form.split("{}"))
+    pattern = f"CONCAT({prefix}, {LIKE_ESCAPED.format(rhs_sql)}, {suffix})"
+    operator = "ILIKE" if insensitive else "LIKE"
+    return f"({rhs_sql} IS NOT NULL AND {lhs_sql} {operator} {pattern})", [*rhs_params, *lhs_params, *rhs_params]
 
 
 def like_operator_and_pattern(lookup_name, value, connection):

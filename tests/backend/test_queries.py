@@ -1,0 +1,79 @@
+"""Query constructs immudb's grammar spells differently or lacks: outer joins, bare SELECTs, patterns from columns."""
+
+import pytest
+from django.db import NotSupportedError
+from django.db.models import F, Q, Value
+from django.db.models.functions import Substr, Upper
+
+from immudb_backend import dialect
+from tests.backend.models import Author, Book, Everything
+
+
+def test_outer_join_keyword_is_dropped_outside_literals_and_names():
+    sql = "SELECT 'a LEFT OUTER JOIN b', \"LEFT OUTER JOIN\" FROM t left  outer join u ON (1 = 1) RIGHT OUTER JOIN v ON TRUE"
+    assert dialect.to_immudb(sql) == (
+        "SELECT 'a LEFT OUTER JOIN b', \"LEFT OUTER JOIN\" FROM t left JOIN u ON (1 = 1) RIGHT JOIN v ON TRUE"
+    )
+    assert dialect.to_immudb("SELECT 'it''s OUTER' FROM t") == "SELECT 'it''s OUTER' FROM t"
+
+
+def test_left_outer_join_runs_as_written(django_db):
+    author = Author.objects.create(name="A")
+    Book.objects.create(title="b", author=author)
+    Author.objects.create(name="B")
+    qs = Author.objects.filter(Q(books__isnull=True) | Q(books__title="b")).order_by("name")
+    assert "LEFT OUTER JOIN" in str(qs.query)
+    assert list(qs.values_list("name", flat=True)) == ["A", "B"]
+    with django_db.cursor() as cursor:
+        cursor.execute(
+            f'SELECT a."name" FROM "{Author._meta.db_table}" AS a LEFT OUTER JOIN "{Book._meta.db_table}" AS b '
+            'ON (a."id" = b."author_id") WHERE b."id" IS NULL'
+        )
+        assert cursor.fetchall() == [("B",)]
+
+
+def test_q_check_without_a_table(django_db):
+    assert Q(number__gt=20).check({"number": 30}) is True
+    assert Q(number__gt=20).check({"number": 10}) is False
+    assert Q(name="test").check({"name": Value("test")}) is True
+
+
+def _people():
+    rows = [("Johnny", "John"), ("%Joh\\nny", "%Joh\\n"), ("Jean-Claude", "Claude"), ("Johnny", "_ohn"),
+            ("Jean-Claude", "Claud_"), ("Johnny", "%John"), ("ab", None)]
+    return {(Everything.objects.create(name=name, text=text).pk): (name, text) for name, text in rows}
+
+
+@pytest.mark.parametrize(
+    "lookup, matches",
+    [
+        ("contains", lambda name, text: text in name),
+        ("startswith", lambda name, text: name.startswith(text)),
+        ("endswith", lambda name, text: name.endswith(text)),
+        ("iexact", lambda name, text: name.lower() == text.lower()),
+        ("icontains", lambda name, text: text.lower() in name.lower()),
+        ("istartswith", lambda name, text: name.lower().startswith(text.lower())),
+    ],
+)
+def test_pattern_against_a_column_escapes_its_specials(django_db, lookup, matches):
+    if not django_db.features.is_immudb_1_11:
+        pytest.skip("immudb 1.9 has no REPLACE to escape a pattern")
+    people = _people()
+    expected = {pk for pk, (name, text) in people.items() if text is not None and matches(name, text)}
+    assert set(Everything.objects.filter(**{f"name__{lookup}": F("text")}).values_list("pk", flat=True)) == expected
+
+
+def test_pattern_against_an_expression(django_db):
+    if not django_db.features.is_immudb_1_11:
+        pytest.skip("immudb 1.9 has no REPLACE to escape a pattern")
+    smith = Everything.objects.create(name="John Smith", text="Johx")
+    Everything.objects.create(name="Rhonda Simpson", text="sonx")
+    assert list(Everything.objects.filter(name__startswith=Substr("text", 1, 3))) == [smith]
+    assert list(Everything.objects.filter(name__istartswith=Upper(Substr("text", 1, 3)))) == [smith]
+
+
+def test_pattern_against_a_column_is_refused_on_1_9(django_db):
+    if django_db.features.is_immudb_1_11:
+        pytest.skip("immudb 1.11 escapes a pattern built from a column")
+    with pytest.raises(NotSupportedError, match="only against a value"):
+        list(Everything.objects.filter(name__contains=F("text")))
