@@ -19,7 +19,7 @@ import re
 
 from django.db import NotSupportedError
 from django.db.models import Avg
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, CombinedExpression
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
@@ -29,6 +29,10 @@ from .derived_aggregation import (
     MaterializedAggregatesMixin,
     SelectedAggregatesMixin,
 )
+
+
+INTEGER_TYPES = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                 "PositiveBigIntegerField", "PositiveSmallIntegerField"}
 
 
 def in_transaction(connection):
@@ -86,8 +90,21 @@ def may_average_nothing(having, query):
     return False
 
 
+def is_integer_power(node):
+    return (
+        isinstance(node, CombinedExpression)
+        and node.connector == CombinedExpression.POW
+        and node.output_field.get_internal_type() in INTEGER_TYPES
+    )
+
+
 class ImmudbCompilerMixin:
     def compile(self, node):
+        if is_integer_power(node):
+            # immudb's POWER answers a FLOAT, which an INTEGER column refuses;
+            # rounded, as other databases store a power in an integer column.
+            sql, params = super().compile(node)
+            return f"CAST(ROUND({sql}) AS INTEGER)", params
         if node is getattr(self, "having", None) and node is not None and may_average_nothing(node, self.query):
             raise NotSupportedError(
                 "immudb crashes when HAVING compares an average over a group that may have no values "

@@ -212,3 +212,13 @@ class DatabaseOperations(BaseDatabaseOperations):
 
     def conditional_expression_supported_in_where_clause(self, expression):
         return True
+
+    def combine_expression(self, connector, sub_expressions):
+        """immudb has no operator for powers (1.11 has POWER) and none for bits."""
+        if connector == "^":
+            if not self.connection.features.is_immudb_1_11:
+                raise NotSupportedError("immudb 1.9 has no POWER function or operator.")
+            return "POWER(%s)" % ", ".join(sub_expressions)
+        if connector in ("&", "|", "#", "<<", ">>"):
+            raise NotSupportedError("immudb has no bitwise operators.")
+        return super().combine_expression(connector, sub_expressions)

@@ -77,3 +77,21 @@ def test_pattern_against_a_column_is_refused_on_1_9(django_db):
         pytest.skip("immudb 1.11 escapes a pattern built from a column")
     with pytest.raises(NotSupportedError, match="only against a value"):
         list(Everything.objects.filter(name__contains=F("text")))
+
+
+def test_power_on_1_11_keeps_integers_integer(django_db):
+    obj = Everything.objects.create(number=42, ratio=42.0)
+    powers = Everything.objects.filter(pk=obj.pk)
+    if not django_db.features.is_immudb_1_11:
+        with pytest.raises(NotSupportedError, match="no POWER"):
+            powers.update(number=F("number") ** 2)
+        return
+    powers.update(number=F("number") ** 2, ratio=F("ratio") ** 0.5)
+    obj.refresh_from_db()
+    assert (obj.number, round(obj.ratio, 4)) == (1764, 6.4807)
+    assert powers.annotate(p=2 ** (F("number") - 1754)).values_list("p", flat=True).get() == 1024
+
+
+def test_bitwise_operators_are_refused(django_db):
+    with pytest.raises(NotSupportedError, match="no bitwise operators"):
+        list(Everything.objects.annotate(bits=F("number").bitand(3)))
