@@ -18,6 +18,7 @@ from django.db import NotSupportedError
 from django.db.models import Count, lookups
 from django.db.models.expressions import Case, Col, Exists, Ref, Star, Value
 from django.db.models.fields.json import JSONField, KeyTransform
+from django.db.models.functions import Length, Substr
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
@@ -277,6 +278,16 @@ def case_as_immudb(self, compiler, connection):
     return f"({sql})", params
 
 
+def substr_as_immudb(self, compiler, connection):
+    """immudb's SUBSTRING needs a length: the rest of the text is at most all of it."""
+    expressions = self.get_source_expressions()
+    if len(expressions) == 3:
+        return self.as_sql(compiler, connection)
+    clone = self.copy()
+    clone.set_source_expressions([*expressions, Length(expressions[0])])
+    return clone.as_sql(compiler, connection)
+
+
 def register():
     json_lookups.register()
     PositionRef.as_immudb = position_ref_as_immudb
@@ -299,3 +310,4 @@ def register():
     Exists.as_immudb = exists_as_immudb
     Case.as_immudb = case_as_immudb
     lookups.Range.as_immudb = range_as_immudb
+    Substr.as_immudb = substr_as_immudb
