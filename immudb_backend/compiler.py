@@ -23,6 +23,7 @@ from django.db.models.expressions import Col, CombinedExpression
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from . import dbapi
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -98,7 +99,24 @@ def is_integer_power(node):
     )
 
 
+def with_literals(sql, params):
+    """``sql`` with its parameters written in as SQL literals (a "%" in one doubled, for the driver)."""
+    values = iter(params)
+
+    def replace(match):
+        return "%%" if match.group() == "%%" else dbapi._literal(next(values)).replace("%", "%%")
+
+    return re.sub(r"%%|%s", replace, sql)
+
+
 class ImmudbCompilerMixin:
+    def get_order_by(self):
+        """ORDER BY with its values written in: immudb 1.9 and 1.11 fail on a parameter there ("unexpected error")."""
+        return [
+            (expression, (with_literals(sql, params) if params else sql, (), is_ref))
+            for expression, (sql, params, is_ref) in super().get_order_by()
+        ]
+
     def compile(self, node):
         if is_integer_power(node):
             # immudb's POWER answers a FLOAT, which an INTEGER column refuses;

@@ -230,7 +230,6 @@ FAILURES_BOTH = {
         'get_or_create.tests.UpdateOrCreateTests.test_update_only_defaults_and_pre_save_fields_when_local_fields',
         'introspection.tests.IntrospectionTests.test_get_relations',
         'introspection.tests.IntrospectionTests.test_table_names_with_views',
-        'lookup.tests.LookupQueryingTests.test_lookup_in_order_by',
         'lookup.tests.LookupTests.test_lookup_direct_value_rhs_unwrapped',
         'lookup.tests.LookupTests.test_none',
         'migrations.test_executor.ExecutorTests.test_custom_user',
@@ -256,7 +255,6 @@ FAILURES_BOTH = {
         'model_fields.test_uuid.TestAsPrimaryKey.test_update_with_related_model_instance',
         'one_to_one.tests.OneToOneTests.test_update_one_to_one_pk',
         'ordering.tests.OrderingTests.test_alias_with_period_shadows_table_name',
-        'ordering.tests.OrderingTests.test_order_by_constant_value',
         'queries.test_bulk_update.BulkUpdateNoteTests.test_functions',
         'queries.test_bulk_update.BulkUpdateNoteTests.test_set_field_to_null',
         'queries.test_q.QCheckTests.test_basic',
@@ -867,7 +865,6 @@ FAILURES_IMMUDB_1_11 = {
         'lookup.tests.LookupTests.test_in_keeps_value_ordering',
         'migrations.test_multidb.MultiDBOperationTests.test_run_sql_migrate_foo_router_with_hints',
         'migrations.test_operations.OperationTests.test_rename_field_unique_together',
-        'queries.test_db_returning.ReturningValuesTests.test_insert_returning',
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'expressions.tests.ExpressionsNumericTests.test_decimal_expression',

@@ -55,7 +55,7 @@ class DatabaseOperations(BaseDatabaseOperations):
     def return_insert_columns(self, fields):
         if not fields:
             return "", ()
-        columns = ", ".join(self.quote_name(f.column) for f in fields)
+        columns = ", ".join(f"{self.quote_name(f.model._meta.db_table)}.{self.quote_name(f.column)}" for f in fields)
         return f"RETURNING {columns}", ()
 
     def fetch_returned_insert_rows(self, cursor):

@@ -2,8 +2,10 @@
 
 import pytest
 from django.db import NotSupportedError
-from django.db.models import F, Q, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Substr, Upper
+from django.db.models.lookups import LessThan
+from django.test.utils import CaptureQueriesContext
 
 from immudb_backend import dialect
 from tests.backend.models import Author, Book, Everything
@@ -101,3 +103,21 @@ def test_substring_to_the_end(django_db):
     Everything.objects.create(name="Example Inc.")
     assert Everything.objects.annotate(rest=Substr("name", 9)).values_list("rest", flat=True).get() == "Inc."
     assert Everything.objects.annotate(rest=F("name")[8:]).values_list("rest", flat=True).get() == "Inc."
+
+
+def test_order_by_values_and_conditions(django_db):
+    for number, name in [(3, "c%"), (1, "a"), (2, "b")]:
+        Everything.objects.create(number=number, name=name)
+    by_condition = Everything.objects.order_by(LessThan(F("number"), 2), F("number"))
+    assert list(by_condition.values_list("number", flat=True)) == [2, 3, 1]
+    by_constant = Everything.objects.order_by(Value("1%", output_field=CharField()), "-name")
+    assert list(by_constant.values_list("name", flat=True)) == ["c%", "b", "a"]
+
+
+def test_insert_returns_qualified_columns(django_db):
+    if not django_db.features.can_return_columns_from_insert:
+        pytest.skip("immudb 1.9 has no RETURNING")
+    with CaptureQueriesContext(django_db) as queries:
+        obj = Everything.objects.create(name="x")
+    assert f'RETURNING "{Everything._meta.db_table}"."id"' in queries[-1]["sql"]
+    assert Everything.objects.get(name="x").pk == obj.pk
