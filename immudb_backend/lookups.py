@@ -257,10 +257,12 @@ def range_as_immudb(self, compiler, connection):
     """immudb 1.9 has no BETWEEN: the same bounds as two comparisons."""
     lhs_sql, lhs_params = self.process_lhs(compiler, connection)
     rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-    if not isinstance(rhs_sql, (list, tuple)) or len(rhs_sql) != 2 or len(rhs_params) != 2:
-        return self.as_sql(compiler, connection)  # bounds with SQL of their own: BETWEEN (1.11)
+    if not isinstance(rhs_sql, (list, tuple)) or len(rhs_sql) != 2:
+        return self.as_sql(compiler, connection)  # bounds from a single expression: BETWEEN (1.11)
     low, high = rhs_sql
-    return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
+    # The bounds' parameters come as one list: the low bound's placeholders count its own.
+    low_params, high_params = rhs_params[: low.count("%s")], rhs_params[low.count("%s") :]
+    return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, *low_params, *lhs_params, *high_params]
 
 
 def case_as_immudb(self, compiler, connection):

@@ -121,3 +121,13 @@ def test_insert_returns_qualified_columns(django_db):
         obj = Everything.objects.create(name="x")
     assert f'RETURNING "{Everything._meta.db_table}"."id"' in queries[-1]["sql"]
     assert Everything.objects.get(name="x").pk == obj.pk
+
+
+def test_range_between_expressions(django_db):
+    author = Author.objects.create(name="A")
+    for pages in (1, 5, 9):
+        Book.objects.create(title="t", author=author, pages=pages)
+    zero = F("author_id") - author.pk  # an expression with a value of its own
+    between = Book.objects.filter(pages__range=(zero + 3, zero + 7))
+    assert list(between.values_list("pages", flat=True)) == [5]
+    assert list(Book.objects.filter(pages__range=(2, zero + 8)).values_list("pages", flat=True)) == [5]
