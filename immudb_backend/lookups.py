@@ -16,7 +16,7 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Case, Col, Exists, Ref, Star, Value
+from django.db.models.expressions import Col, Exists, Ref, Star
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Length, Substr
 from django.db.models.sql.compiler import PositionRef
@@ -265,21 +265,6 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, *low_params, *lhs_params, *high_params]
 
 
-def case_as_immudb(self, compiler, connection):
-    """A CASE in parentheses, and without ``ELSE NULL``, which means the same.
-
-    immudb takes a bare CASE only as a whole condition or value, not as an
-    operand (``CASE ... END + 1``); 1.9 cannot type ``ELSE NULL`` ("CASE
-    types INTEGER and ANY cannot be matched"), which Django writes for every
-    Case without a default.
-    """
-    if isinstance(self.default, Value) and self.default.value is None:
-        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
-    else:
-        sql, params = self.as_sql(compiler, connection)
-    return f"({sql})", params
-
-
 def substr_as_immudb(self, compiler, connection):
     """immudb's SUBSTRING needs a length: the rest of the text is at most all of it."""
     expressions = self.get_source_expressions()
@@ -310,6 +295,5 @@ def register():
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
     Exists.as_immudb = exists_as_immudb
-    Case.as_immudb = case_as_immudb
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb

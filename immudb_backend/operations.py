@@ -204,12 +204,6 @@ class DatabaseOperations(BaseDatabaseOperations):
     def prep_for_like_query(self, x):
         return str(x)
 
-    def check_expression_support(self, expression):
-        from django.db.models.aggregates import StdDev, Variance
-
-        if isinstance(expression, (StdDev, Variance)):
-            raise NotSupportedError("immudb has no standard deviation or variance aggregate.")
-
     def conditional_expression_supported_in_where_clause(self, expression):
         return True
 
