@@ -20,17 +20,21 @@ import re
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, CombinedExpression
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
-from . import names
+from . import dbapi, names
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
     MaterializedAggregatesMixin,
     SelectedAggregatesMixin,
 )
+
+
+INTEGER_TYPES = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                 "PositiveBigIntegerField", "PositiveSmallIntegerField"}
 
 
 def in_transaction(connection):
@@ -88,6 +92,24 @@ def may_average_nothing(having, query):
     return False
 
 
+def is_integer_power(node):
+    return (
+        isinstance(node, CombinedExpression)
+        and node.connector == CombinedExpression.POW
+        and node.output_field.get_internal_type() in INTEGER_TYPES
+    )
+
+
+def with_literals(sql, params):
+    """``sql`` with its parameters written in as SQL literals (a "%" in one doubled, for the driver)."""
+    values = iter(params)
+
+    def replace(match):
+        return "%%" if match.group() == "%%" else dbapi._literal(next(values)).replace("%", "%%")
+
+    return re.sub(r"%%|%s", replace, sql)
+
+
 class ImmudbCompilerMixin:
     def quote_name_unless_alias(self, name):
         """Aliases go unquoted, but one that immudb cannot spell (as a FilteredRelation's may be) is encoded."""
@@ -96,7 +118,19 @@ class ImmudbCompilerMixin:
             quoted = self.quote_cache[name] = self.connection.ops.quote_name(name)
         return quoted
 
+    def get_order_by(self):
+        """ORDER BY with its values written in: immudb 1.9 and 1.11 fail on a parameter there ("unexpected error")."""
+        return [
+            (expression, (with_literals(sql, params) if params else sql, (), is_ref))
+            for expression, (sql, params, is_ref) in super().get_order_by()
+        ]
+
     def compile(self, node):
+        if is_integer_power(node):
+            # immudb's POWER answers a FLOAT, which an INTEGER column refuses;
+            # rounded, as other databases store a power in an integer column.
+            sql, params = super().compile(node)
+            return f"CAST(ROUND({sql}) AS INTEGER)", params
         if node is getattr(self, "having", None) and node is not None and may_average_nothing(node, self.query):
             raise NotSupportedError(
                 "immudb crashes when HAVING compares an average over a group that may have no values "

@@ -31,7 +31,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from immudb import ImmudbClient
 from immudb.grpc import schema_pb2
 
-from . import names
+from . import dialect, names
 
 apilevel = "2.0"
 threadsafety = 1
@@ -467,6 +467,7 @@ class Cursor:
             else:
                 sql = sql % tuple(_placeholder(i, value) for i, value in enumerate(params))
         params = params or ()
+        sql = dialect.to_immudb(sql)
         if _is_query(sql):
             columns, self._rows = self.connection.query(sql, params)
             self._position = 0

@@ -18,7 +18,7 @@ from django.db import NotSupportedError
 from django.db.models import Count, lookups
 from django.db.models.expressions import Col, Exists, Ref, Star
 from django.db.models.fields.json import JSONField, KeyTransform
-from django.db.models.functions import Abs
+from django.db.models.functions import Abs, Length, Substr
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
@@ -29,6 +29,11 @@ TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "
               "ImageField", "GenericIPAddressField", "IPAddressField"}
 GO_REGEX_SPECIALS = set("\\.+*?()|[]{}^$")
 LIKE_SPECIALS = set("\\%_")
+# SQL that escapes LIKE's specials in the text {}: the escape character first, so
+# that the escapes added for the others stay single. immudb's string literals have
+# no escapes ('\' is one backslash); "%%" is a "%" once the driver has put in the
+# parameters.
+LIKE_ESCAPED = "REPLACE(REPLACE(REPLACE({}, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_')"
 
 
 def regex_escape(text):
@@ -53,22 +58,49 @@ PATTERNS = {
 
 def pattern_as_immudb(self, compiler, connection):
     if hasattr(self.rhs, "resolve_expression"):
-        raise NotSupportedError(
-            f"immudb matches {self.lookup_name} only against a value, not against another column or expression."
-        )
+        return expression_pattern_sql(self, compiler, connection)
     value = str(self.rhs)
     operator, pattern = like_operator_and_pattern(self.lookup_name, value, connection)
     json_pattern = json_pattern_sql(self, compiler, operator, pattern)
     if json_pattern:
         return json_pattern
-    lhs_sql, params = self.process_lhs(compiler, connection)
-    if self.lhs.output_field.get_internal_type() not in TEXT_TYPES:
-        # immudb matches patterns against text only; 1.9 casts nothing but UUIDs to text.
-        uuid = self.lhs.output_field.get_internal_type() == "UUIDField"
-        if not connection.features.has_sql_like and not uuid:
-            raise NotSupportedError(f"immudb 1.9 matches {self.lookup_name} against text columns only.")
-        lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
+    lhs_sql, params = text_lhs(self, compiler, connection)
     return f"{lhs_sql} {operator} %s", [*params, pattern]
+
+
+def text_lhs(lookup, compiler, connection):
+    """The left side of a pattern lookup, as text: immudb matches patterns against text only."""
+    lhs_sql, params = lookup.process_lhs(compiler, connection)
+    if lookup.lhs.output_field.get_internal_type() not in TEXT_TYPES:
+        # 1.9 casts nothing but UUIDs to text.
+        uuid = lookup.lhs.output_field.get_internal_type() == "UUIDField"
+        if not connection.features.has_sql_like and not uuid:
+            raise NotSupportedError(f"immudb 1.9 matches {lookup.lookup_name} against text columns only.")
+        lhs_sql = f"CAST({lhs_sql} AS VARCHAR)"
+    return lhs_sql, params
+
+
+def expression_pattern_sql(lookup, compiler, connection):
+    """A pattern lookup against another column or expression (immudb 1.11).
+
+    The pattern is built on the server: the right side's text with LIKE's
+    escape character and wildcards escaped, then wrapped in wildcards. A
+    NULL right side matches nothing (CONCAT would skip it and match all).
+    """
+    if not connection.features.has_sql_like:
+        raise NotSupportedError(
+            f"immudb 1.9 matches {lookup.lookup_name} only against a value: it cannot escape a pattern built "
+            "from a column or expression (no REPLACE)."
+        )
+    lhs_sql, lhs_params = text_lhs(lookup, compiler, connection)
+    rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
+    if lookup.rhs.output_field.get_internal_type() not in TEXT_TYPES:
+        rhs_sql = f"CAST({rhs_sql} AS VARCHAR)"
+    _, like_form, insensitive = PATTERNS[lookup.lookup_name]
+    prefix, suffix = (f"'{wildcard}'".replace("%", "%%") for wildcard in like_form.split("{}"))
+    pattern = f"CONCAT({prefix}, {LIKE_ESCAPED.format(rhs_sql)}, {suffix})"
+    operator = "ILIKE" if insensitive else "LIKE"
+    return f"({rhs_sql} IS NOT NULL AND {lhs_sql} {operator} {pattern})", [*rhs_params, *lhs_params, *rhs_params]
 
 
 def like_operator_and_pattern(lookup_name, value, connection):
@@ -153,9 +185,8 @@ class DerivedTable:
 
 
 def join_as_immudb(self, compiler, connection):
-    """immudb spells LEFT OUTER JOIN as LEFT JOIN and wants AS before an alias."""
+    """immudb wants AS before an alias (the driver spells LEFT OUTER JOIN, see dialect.py)."""
     sql, params = self.as_sql(compiler, connection)
-    sql = sql.replace("LEFT OUTER JOIN", "LEFT JOIN", 1)
     if self.table_alias != self.table_name:
         table = compiler.quote_name_unless_alias(self.table_name)
         alias = compiler.quote_name_unless_alias(self.table_alias)
@@ -227,10 +258,22 @@ def range_as_immudb(self, compiler, connection):
     """immudb 1.9 has no BETWEEN: the same bounds as two comparisons."""
     lhs_sql, lhs_params = self.process_lhs(compiler, connection)
     rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-    if not isinstance(rhs_sql, (list, tuple)) or len(rhs_sql) != 2 or len(rhs_params) != 2:
-        return self.as_sql(compiler, connection)  # bounds with SQL of their own: BETWEEN (1.11)
+    if not isinstance(rhs_sql, (list, tuple)) or len(rhs_sql) != 2:
+        return self.as_sql(compiler, connection)  # bounds from a single expression: BETWEEN (1.11)
     low, high = rhs_sql
-    return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
+    # The bounds' parameters come as one list: the low bound's placeholders count its own.
+    low_params, high_params = rhs_params[: low.count("%s")], rhs_params[low.count("%s") :]
+    return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, *low_params, *lhs_params, *high_params]
+
+
+def substr_as_immudb(self, compiler, connection):
+    """immudb's SUBSTRING needs a length: the rest of the text is at most all of it."""
+    expressions = self.get_source_expressions()
+    if len(expressions) == 3:
+        return self.as_sql(compiler, connection)
+    clone = self.copy()
+    clone.set_source_expressions([*expressions, Length(expressions[0])])
+    return clone.as_sql(compiler, connection)
 
 
 def abs_as_immudb(self, compiler, connection):
@@ -263,3 +306,4 @@ def register():
     lookups.In.as_immudb = in_as_immudb
     Exists.as_immudb = exists_as_immudb
     lookups.Range.as_immudb = range_as_immudb
+    Substr.as_immudb = substr_as_immudb

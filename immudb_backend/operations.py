@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import DataError
+from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import dateparse, timezone
@@ -56,7 +56,7 @@ class DatabaseOperations(BaseDatabaseOperations):
     def return_insert_columns(self, fields):
         if not fields:
             return "", ()
-        columns = ", ".join(self.quote_name(f.column) for f in fields)
+        columns = ", ".join(f"{self.quote_name(f.model._meta.db_table)}.{self.quote_name(f.column)}" for f in fields)
         return f"RETURNING {columns}", ()
 
     def fetch_returned_insert_rows(self, cursor):
@@ -207,6 +207,16 @@ class DatabaseOperations(BaseDatabaseOperations):
 
     def conditional_expression_supported_in_where_clause(self, expression):
         return True
+
+    def combine_expression(self, connector, sub_expressions):
+        """immudb has no operator for powers (1.11 has POWER) and none for bits."""
+        if connector == "^":
+            if not self.connection.features.is_immudb_1_11:
+                raise NotSupportedError("immudb 1.9 has no POWER function or operator.")
+            return "POWER(%s)" % ", ".join(sub_expressions)
+        if connector in ("&", "|", "#", "<<", ">>"):
+            raise NotSupportedError("immudb has no bitwise operators.")
+        return super().combine_expression(connector, sub_expressions)
 
 
 def _logged_literal(value):
