@@ -16,7 +16,7 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Col, Exists, Ref, Star
+from django.db.models.expressions import Col, Exists, Ref, Star, Value
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs, Length, Substr
 from django.db.models.sql.compiler import PositionRef
@@ -284,8 +284,29 @@ def abs_as_immudb(self, compiler, connection):
     return sql, params
 
 
+def comparison_as_immudb(self, compiler, connection):
+    """``<``, ``<=``, ``>``, ``>=`` that a NULL never satisfies.
+
+    immudb orders NULL below every value, so ``a < 2`` and ``2 > a`` match
+    rows where ``a`` is NULL (both versions); in SQL the comparison is
+    unknown there. Every side that is an expression is required to be set.
+    """
+    sql, params = self.as_sql(compiler, connection)
+    guards, guard_params = [], []
+    for side in (self.lhs, self.rhs):
+        if hasattr(side, "as_sql") and not isinstance(side, Value):
+            side_sql, side_params = compiler.compile(side)
+            guards.append(f"{side_sql} IS NOT NULL")
+            guard_params.extend(side_params)
+    if not guards:
+        return sql, params
+    return f"({' AND '.join(guards)} AND {sql})", (*guard_params, *params)
+
+
 def register():
     json_lookups.register()
+    for cls in (lookups.LessThan, lookups.LessThanOrEqual, lookups.GreaterThan, lookups.GreaterThanOrEqual):
+        cls.as_immudb = comparison_as_immudb
     Abs.as_immudb = abs_as_immudb
     PositionRef.as_immudb = position_ref_as_immudb
     Count.as_immudb = count_as_immudb

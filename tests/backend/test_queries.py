@@ -131,3 +131,20 @@ def test_range_between_expressions(django_db):
     between = Book.objects.filter(pages__range=(zero + 3, zero + 7))
     assert list(between.values_list("pages", flat=True)) == [5]
     assert list(Book.objects.filter(pages__range=(2, zero + 8)).values_list("pages", flat=True)) == [5]
+
+
+def test_a_null_satisfies_no_ordering_comparison(django_db):
+    # immudb orders NULL below every value: unguarded, "number < 2" would match it.
+    Everything.objects.create(number=None, ratio=5.0)
+    Everything.objects.create(number=1, ratio=2.5)
+    Everything.objects.create(number=3, ratio=None)
+
+    def numbers(qs):
+        return sorted(qs.values_list("number", flat=True), key=lambda n: (n is not None, n))
+
+    assert numbers(Everything.objects.filter(number__lt=2)) == [1]
+    assert numbers(Everything.objects.filter(number__lte=2)) == [1]
+    assert numbers(Everything.objects.filter(number__gte=0)) == [1, 3]
+    assert numbers(Everything.objects.exclude(number__lt=2)) == [None, 3]
+    assert numbers(Everything.objects.filter(ratio__gt=F("number"))) == [1]
+    assert numbers(Everything.objects.filter(number__lt=F("ratio"))) == [1]
