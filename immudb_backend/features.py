@@ -7,9 +7,13 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     # immudb keeps every revision; UPDATE and DELETE add new ones.
     has_bulk_insert = True
+    # immudb enforces foreign keys on no version: 1.11 parses them and
+    # ignores them.
     supports_foreign_keys = False
-    supports_column_check_constraints = False
-    supports_table_check_constraints = False
+    # CHECK constraints are made with their table (schema.py, checks.py);
+    # no server version lists them back.
+    supports_column_check_constraints = True
+    supports_table_check_constraints = True
     can_introspect_check_constraints = False
     supports_partial_indexes = False
     supports_functions_in_partial_indexes = False
