@@ -19,10 +19,12 @@ import re
 
 from django.db import NotSupportedError
 from django.db.models import Avg
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from .conflicts import without_unique_conflicts
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -179,6 +181,10 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
         immudb 1.9 spells such a row ``INSERT INTO t () VALUES ()``, 1.11
         ``INSERT INTO t VALUES ()``.
         """
+        if self.query.on_conflict == OnConflict.IGNORE:
+            self.query.objs = without_unique_conflicts(self.query, self.using)
+            if not self.query.objs:
+                return []
         statements = super().as_sql()
         if self.query.fields:
             return statements

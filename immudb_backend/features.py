@@ -50,7 +50,8 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_slicing_ordering_in_compound = False
     # A compound query is always selected from as a table (compiler.py).
     supports_parentheses_in_compound = False
-    supports_ignore_conflicts = False
+    # Rows repeating a unique value are left out first (conflicts.py).
+    supports_ignore_conflicts = True
     supports_update_conflicts = False
     supports_update_conflicts_with_target = False
     supports_default_keyword_in_insert = False
