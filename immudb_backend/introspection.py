@@ -4,6 +4,9 @@ from django.db.backends.base.introspection import BaseDatabaseIntrospection
 from django.db.backends.base.introspection import FieldInfo as BaseFieldInfo
 from django.db.backends.base.introspection import TableInfo
 
+# Tables dropped by renaming them out of sight (schema.py, execute).
+HIDDEN_TABLE_PREFIX = "immudb_dropped_"
+
 FieldInfo = namedtuple("FieldInfo", BaseFieldInfo._fields + ("is_autofield",))
 
 
@@ -29,7 +32,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_table_list(self, cursor):
         cursor.execute("SELECT name FROM TABLES()")
-        return [TableInfo(row[0], "t") for row in cursor.fetchall()]
+        return [TableInfo(row[0], "t") for row in cursor.fetchall() if not row[0].startswith(HIDDEN_TABLE_PREFIX)]
 
     def _columns(self, cursor, table_name):
         """immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,

@@ -183,3 +183,22 @@ def test_tables_with_checks_can_be_dropped(empty_db):
         editor.delete_model(model(state, "Old"))
     with connection.cursor() as cursor:
         assert not {"checktest_item", "checktest_old"} & set(connection.introspection.table_names(cursor))
+
+
+def test_a_table_with_checks_of_unknown_names_is_dropped_out_of_sight(empty_db):
+    # A check added outside the model's state: its name is not known when
+    # the table is dropped as plain SQL, or rebuilt.
+    state = create([("weight", models.IntegerField())])
+    Item = model(state)
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Item, check(Q(weight__gt=0), "positive"))
+    Item.objects.create(weight=1)
+    state = apply(state, migrations.AlterField("Item", "weight", models.BigIntegerField(null=True)))
+    with connection.schema_editor() as editor:
+        editor.add_constraint(model(state), check(Q(weight__lt=10), "small"))
+        editor.execute(editor.sql_delete_table % {"table": editor.quote_name("checktest_item")})
+    with connection.cursor() as cursor:
+        assert "checktest_item" not in connection.introspection.table_names(cursor)
+    # The name is free again.
+    state = create([("weight", models.IntegerField())])
+    model(state).objects.create(weight=-1)
