@@ -553,14 +553,14 @@ FAILURES_BOTH = {
         'model_fields.test_slugfield.SlugFieldTests.test_slugfield_unicode_max_length',
     },
     'immudb matches patterns only against a value, not another column.': {
-        'migrations.test_operations.OperationTests.test_add_constraint_percent_escaping',
-        'migrations.test_operations.OperationTests.test_create_model_constraint_percent_escaping',
         'expressions.tests.BasicExpressionsTests.test_slicing_of_outerref',
         'expressions.tests.BasicExpressionsTests.test_ticket_11722_iexact_lookup',
         'expressions.tests.BasicExpressionsTests.test_ticket_16731_startswith_lookup',
         'expressions.tests.ExpressionsTests.test_insensitive_patterns_escape',
         'expressions.tests.ExpressionsTests.test_patterns_escape',
         'lookup.tests.LookupTests.test_pattern_lookups_with_substr',
+        'migrations.test_operations.OperationTests.test_add_constraint_percent_escaping',
+        'migrations.test_operations.OperationTests.test_create_model_constraint_percent_escaping',
         'model_fields.test_uuid.TestQuerying.test_filter_with_expr',
     },
     'immudb names take only ASCII letters, digits and underscores.': {
