@@ -8,9 +8,11 @@ from . import dbapi as Database
 from .client import DatabaseClient
 from .creation import DatabaseCreation
 from .datetimes import register as register_datetimes
+from .derived_aggregation import register as register_derived_aggregation
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
+from .null_arithmetic import register as register_null_arithmetic
 from .operations import DatabaseOperations
 from .schema import DatabaseSchemaEditor
 from .validation import DatabaseValidation
@@ -18,6 +20,8 @@ from .validation import DatabaseValidation
 
 register_lookups()
 register_datetimes()
+register_derived_aggregation()
+register_null_arithmetic()
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):

@@ -17,6 +17,7 @@ sent as ``(<where>) OR FALSE``: the same rows, read without the index.
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
 from django.db.models.constants import OnConflict
@@ -24,6 +25,7 @@ from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
+from . import names
 from .conflicts import without_unique_conflicts
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
@@ -89,6 +91,13 @@ def may_average_nothing(having, query):
 
 
 class ImmudbCompilerMixin:
+    def quote_name_unless_alias(self, name):
+        """Aliases go unquoted, but one that immudb cannot spell (as a FilteredRelation's may be) is encoded."""
+        quoted = super().quote_name_unless_alias(name)
+        if quoted == name and not names.PLAIN.fullmatch(name):
+            quoted = self.quote_cache[name] = self.connection.ops.quote_name(name)
+        return quoted
+
     def compile(self, node):
         if node is getattr(self, "having", None) and node is not None and may_average_nothing(node, self.query):
             raise NotSupportedError(
@@ -136,7 +145,28 @@ class SQLAggregateCompiler(DerivedAggregationAggregateCompilerMixin, ImmudbCompi
 
 
 class RowCountMixin(ImmudbCompilerMixin):
+    """Row counts of UPDATE and DELETE inside a transaction, where immudb reports none.
+
+    On 1.11 the statement returns the primary keys of the rows it changed
+    (``RETURNING``), so their number is the count. 1.9 has no ``RETURNING``
+    for these: the matching rows are counted just before the write.
+    """
+
+    def _in_transaction(self):
+        return not self.connection.get_autocommit()
+
+    def _counts_by_returning(self):
+        return self.connection.features.can_return_rows_from_update_and_delete and in_transaction(self.connection)
+
+    def _with_returning(self, sql):
+        if not sql or not self._counts_by_returning():
+            return sql
+        pk = self.query.get_meta().pk_fields[0]
+        return f"{sql} RETURNING {self.connection.ops.quote_name(pk.column)}"
+
     def _count_matching(self):
+        # Adds the base table first: base_table is cached, and None before it.
+        self.query.get_initial_alias()
         table = self.quote_name_unless_alias(self.query.base_table)
         sql, params = f"SELECT COUNT(*) FROM {table}", []
         if self.query.where:
@@ -147,13 +177,14 @@ class RowCountMixin(ImmudbCompilerMixin):
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    def _in_transaction(self):
-        return not self.connection.get_autocommit()
-
 
 class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
+    def as_sql(self):
+        sql, params = super().as_sql()
+        return self._with_returning(sql), params
+
     def execute_sql(self, result_type):
-        if not self._in_transaction() or self.query.related_updates:
+        if not self._in_transaction() or self._counts_by_returning() or self.query.related_updates:
             return super().execute_sql(result_type)
         try:
             count = self._count_matching()
@@ -164,14 +195,26 @@ class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
 
 
 class SQLDeleteCompiler(RowCountMixin, compiler.SQLDeleteCompiler):
+    def as_sql(self):
+        sql, params = super().as_sql()
+        return self._with_returning(sql), params
+
     def execute_sql(self, result_type=compiler.MULTI):
-        if not self._in_transaction():
+        if not self._in_transaction() or self._counts_by_returning():
             return super().execute_sql(result_type)
-        count = self._count_matching()
-        cursor = super().execute_sql(compiler.CURSOR)
-        if cursor is not None:
-            cursor.close()
-        return count if result_type == compiler.CURSOR else count
+        try:
+            sql, params = self.as_sql()
+        except EmptyResultSet:
+            # Deletes nothing, sends nothing; compiling again could repeat a 1.9 subquery.
+            return iter([]) if result_type == compiler.MULTI else None
+        # The rows that DELETE FROM <table> WHERE ... removes are those that
+        # SELECT COUNT(*) FROM <table> WHERE ... counts, read just before.
+        count_sql = "SELECT COUNT(*) FROM " + sql.removeprefix("DELETE FROM ")
+        with self.connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            count = cursor.fetchone()[0]
+            cursor.execute(sql, params)
+        return count
 
 
 class SQLInsertCompiler(compiler.SQLInsertCompiler):

@@ -24,11 +24,14 @@ import hashlib
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from immudb import ImmudbClient
 from immudb.grpc import schema_pb2
+
+from . import names
 
 apilevel = "2.0"
 threadsafety = 1
@@ -181,6 +184,7 @@ class Connection:
         # The immudb transaction id of the latest commit on this connection.
         self.last_committed_tx_id: int | None = None
         self._last_used = 0.0
+        self.closed = False
         self._open_session()
         # Health, not ServerInfo: on 1.9 ServerInfo sums up every database on
         # the server and fails ("already closed", "error walking dir") while
@@ -206,6 +210,8 @@ class Connection:
 
     def _call(self, method_name, request, sql="", stream=False):
         """Call the immudb gRPC method ``method_name`` in this session (and transaction)."""
+        if self.closed:
+            raise InterfaceError(f"The connection to immudb server {self.address} is closed.")
         self._keep_alive()
         try:
             return self._send(method_name, request, stream)
@@ -405,6 +411,8 @@ class Connection:
         self._call("Health", empty_pb2.Empty())
 
     def close(self):
+        if self.closed:
+            return
         if self.in_transaction:
             self.rollback()
         try:
@@ -412,6 +420,7 @@ class Connection:
         except grpc.RpcError:
             pass  # an expired session is closed already
         self.client.channel.close()
+        self.closed = True
 
 
 def _digest(rows) -> bytes:
@@ -437,9 +446,17 @@ class Cursor:
         self.lastrowid = None
         self._rows: list = []
         self._position = 0
+        self.closed = False
 
     def execute(self, sql, params=None):
-        if params is not None:
+        if self.closed:
+            raise ProgrammingError("The cursor is closed.")
+        if isinstance(params, Mapping):
+            # pyformat: %(name)s, sent as positional parameters in the order of the mapping.
+            keys = list(params)
+            sql = sql % {key: _placeholder(i, params[key]) for i, key in enumerate(keys)}
+            params = tuple(params[key] for key in keys)
+        elif params is not None:
             # As Django's other drivers do: given parameters, even none, "%%" stands for "%".
             params = tuple(params)
             if params and self.connection.server_version >= (1, 11) and _needs_literals(sql):
@@ -503,6 +520,7 @@ class Cursor:
 
     def close(self):
         self._rows = []
+        self.closed = True
 
     def setinputsizes(self, sizes):
         pass
@@ -568,9 +586,9 @@ def _writes(sql: str) -> bool:
 
 
 def _column_name(name: str) -> str:
-    """``(table.column)`` as immudb names result columns, reduced to ``column``."""
+    """``(table.column)`` as immudb names result columns, reduced to ``column`` (decoded, see names.py)."""
     name = name.strip("()")
-    return name.rsplit(".", 1)[-1]
+    return names.decode(name.rsplit(".", 1)[-1])
 
 
 def connect(host="localhost", port=3322, user="immudb", password="immudb", database="defaultdb", timeout=30.0):

@@ -14,21 +14,27 @@ every non-aggregate expression under a generated column name::
     ) AS "__d" GROUP BY "__d1" HAVING ... ORDER BY ...
 
 The outer query sees only those columns, the aggregates over them and the
-expressions over aggregates, so an aggregate always reads a plain column, an
-average reads a FLOAT and GROUP BY names columns only.
+expressions over aggregates, so an aggregate always reads a plain column and
+GROUP BY names columns only. Averages, variances and standard deviations are
+computed there from sums (averages.py). A query without GROUP BY reads its
+aggregates from a further derived table of one row (``AggregateRow``).
 """
 
-from django.core.exceptions import FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import NotSupportedError
-from django.db.models import Avg, Count, FloatField, Sum
-from django.db.models.aggregates import Aggregate
-from django.db.models.expressions import Col, Expression, OrderBy, Ref, Star, Subquery, Value
+from django.db.models import Avg, Count, FloatField, IntegerField, Sum
+from django.db.models.aggregates import Aggregate, StdDev
+from django.db.models.expressions import Case, Col, CombinedExpression, Expression, OrderBy, Ref, Star, Subquery, Value
 from django.db.models.lookups import IsNull
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
 from django.utils.hashable import make_hashable
 
+from . import averages
+from .averages import AverageFromSums, SpreadFromSums, is_sample, is_spread
+
 DERIVED_TABLE = '"__d"'
+AGGREGATE_ROW = '"__a"'
 
 
 class DerivedColumn(Expression):
@@ -71,6 +77,33 @@ class WhenOnly(Expression):
             return compiler.compile(self.value)
         value, value_params = compiler.compile(self.value)
         return f"CASE WHEN {condition} THEN {value} END", (*condition_params, *value_params)
+
+
+class Indicator(Expression):
+    """``CASE WHEN <condition> THEN 1 ELSE 0 END``: what a SUM counts the rows meeting ``condition`` with.
+
+    With no ELSE, a SUM over rows that all fail the condition would be NULL
+    rather than a count of 0.
+    """
+
+    def __init__(self, condition, output_field):
+        super().__init__(output_field=output_field)
+        self.condition = condition
+
+    def get_source_expressions(self):
+        return [self.condition]
+
+    def set_source_expressions(self, exprs):
+        (self.condition,) = exprs
+
+    def as_sql(self, compiler, connection):
+        try:
+            condition, params = compiler.compile(self.condition)
+        except FullResultSet:
+            return "1", []
+        except EmptyResultSet:
+            return "0", []
+        return f"CASE WHEN {condition} THEN 1 ELSE 0 END", params
 
 
 class Typed(Expression):
@@ -154,7 +187,23 @@ def needs_derived_table(aggregate):
     source = aggregated_source(aggregate)
     if isinstance(source, DerivedColumn):
         return False
-    return aggregate.filter is not None or not isinstance(source, (Col, Ref, Star)) or averages_integers(aggregate)
+    return (
+        aggregate.filter is not None
+        or not isinstance(source, (Col, Ref, Star))
+        or isinstance(aggregate, Avg)
+        or is_spread(aggregate)
+    )
+
+
+def computes_aggregate(node):
+    """Whether ``node`` is an aggregate: an Aggregate, or raw SQL said to contain one (with none inside)."""
+    if isinstance(node, Aggregate):
+        return True
+    return (
+        getattr(node, "contains_aggregate", False)
+        and not isinstance(node, Ref)
+        and not any(isinstance(n, Aggregate) for n in nodes(node))
+    )
 
 
 def correlated(node):
@@ -162,8 +211,12 @@ def correlated(node):
     return isinstance(node, (Subquery, Query)) and bool(node.get_external_cols())
 
 
-def query_needs_derived_table(expressions):
-    """Whether an aggregate in ``expressions`` needs the derived table, and the query can have one.
+def query_needs_derived_table(expressions, grouped=()):
+    """Whether the query needs the derived table, and can have one.
+
+    It does when an aggregate in ``expressions`` needs one, or when it
+    groups by more than columns (``grouped``): immudb's GROUP BY takes
+    column names only.
 
     Inside a derived table immudb 1.11 loses the enclosing row: a correlated
     subquery there fails with "column does not exist". A query with one, or
@@ -172,7 +225,14 @@ def query_needs_derived_table(expressions):
     found = [node for expression in expressions if expression is not None for node in nodes(expression)]
     if any(correlated(node) for node in found):
         return False
-    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found)
+    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found) or any(
+        groups_by_expression(expression) for expression in grouped
+    )
+
+
+def groups_by_expression(expression):
+    source = expression.source if isinstance(expression, Ref) else expression
+    return any(not isinstance(col, Col) for col in source.get_group_by_cols())
 
 
 def numeric_sql_type(output_field, connection):
@@ -206,6 +266,10 @@ class DerivedTable:
         output_field = aggregate.output_field
         if isinstance(aggregate, Count) and not self.connection.features.supports_count_expression:
             return self.counted_by_sum(aggregate, output_field)
+        if isinstance(aggregate, Avg) and not aggregate.distinct:
+            return self.average(aggregate)
+        if is_spread(aggregate):
+            return self.spread(aggregate)
         source = aggregated_source(aggregate)
         if aggregate.filter is not None:
             source = WhenOnly(aggregate.filter, source, source.output_field)
@@ -224,13 +288,42 @@ class DerivedTable:
             raise NotSupportedError(
                 "immudb 1.9 counts only rows, COUNT(*); counting distinct values needs immudb 1.11."
             )
-        condition = WhereNode([IsNull(aggregated_source(count), False)], AND)
-        if count.filter is not None:
-            condition = WhereNode([count.filter, condition], AND)
-        one = Typed(Value(1), "INTEGER", output_field)
-        summed = Sum(self.column(WhenOnly(condition, one, output_field)))
+        return self.count_by_sum(aggregated_source(count), count.filter, output_field)
+
+    def count_by_sum(self, expression, filter, output_field):
+        """The count of the non-null values of ``expression`` where ``filter`` holds, as a SUM of ones."""
+        condition = WhereNode([IsNull(expression, False)], AND)
+        if filter is not None:
+            condition = WhereNode([filter, condition], AND)
+        summed = Sum(self.column(Indicator(condition, output_field)))
         summed.output_field = output_field
+        summed.empty_result_set_value = 0  # a count
         return summed
+
+    def float_values(self, aggregate, places):
+        """The FLOAT values that ``aggregate`` reads, divided by 10**places, NULL where its filter fails."""
+        source = aggregated_source(aggregate)
+        value = source if aggregate.filter is None else WhenOnly(aggregate.filter, source, source.output_field)
+        return AsFloat(value, places)
+
+    def count_of_values(self, aggregate):
+        return self.count_by_sum(aggregated_source(aggregate), aggregate.filter, IntegerField())
+
+    def average(self, aggregate):
+        """An average from the sum and the count of the values (averages.py)."""
+        places = decimal_places(aggregated_source(aggregate).output_field) - decimal_places(aggregate.output_field)
+        total = Sum(self.column(self.float_values(aggregate, places)))
+        return AverageFromSums(total, self.count_of_values(aggregate), aggregate.output_field)
+
+    def spread(self, aggregate):
+        """A variance or standard deviation from sums of the values and of their squares (averages.py)."""
+        root = isinstance(aggregate, StdDev)
+        if root and not self.connection.features.has_square_root:
+            raise NotSupportedError("immudb 1.9 has no square root, so no standard deviation; immudb 1.11 has.")
+        value = self.float_values(aggregate, decimal_places(aggregated_source(aggregate).output_field))
+        squared = CombinedExpression(value, CombinedExpression.MUL, value, FloatField())
+        sum_x, sum_squares = Sum(self.column(value)), Sum(self.column(squared))
+        return SpreadFromSums(sum_x, sum_squares, self.count_of_values(aggregate), is_sample(aggregate), root)
 
     def select_sql(self):
         """The derived table's SELECT list."""
@@ -244,21 +337,78 @@ class DerivedTable:
         return ", ".join(parts), params
 
 
+class AggregateRow:
+    """The aggregates of a query without GROUP BY, computed in a derived table of one row.
+
+    Over no rows, immudb returns a row only when every selected value is a
+    plain aggregate, and then 0 or '' for SUM, MIN, MAX and AVG, where SQL
+    has NULL; with an expression over an aggregate (``COALESCE(SUM(x), 0)``)
+    it returns no row at all. The aggregates are computed with COUNT(*) in a
+    derived table, which always has its one row, and read from there, NULL
+    when there were no rows::
+
+        SELECT COALESCE((CASE WHEN "__n" > 0 THEN "__a0" END), 0) FROM (
+            SELECT SUM(x) AS "__a0", COUNT(*) AS "__n" FROM ... WHERE ...
+        ) AS "__a"
+    """
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+        self.aggregates = {}  # (sql, hashable params) -> (name, sql, params)
+        self.collecting = True
+
+    @staticmethod
+    def needed(annotations):
+        """Whether aggregating ``annotations`` over no rows needs the row: all but bare counts do."""
+        return any(getattr(a, "contains_aggregate", False) for a in annotations) and not all(
+            isinstance(a, Count) for a in annotations
+        )
+
+    def read(self, aggregate):
+        """``aggregate``, read from the derived table."""
+        sql, params = self.compiler.compile_aggregate(aggregate)
+        key = (sql, make_hashable(params))
+        if key not in self.aggregates:
+            if not self.collecting:
+                raise AssertionError(f"{sql} was not met while collecting the aggregates")
+            self.aggregates[key] = (f"__a{len(self.aggregates)}", sql, params)
+        column = self.compiler.connection.ops.quote_name(self.aggregates[key][0])
+        if aggregate.empty_result_set_value is None:
+            return f'(CASE WHEN "__n" > 0 THEN {column} END)', []
+        return column, []
+
+    def from_sql(self, from_, params):
+        """The derived table of one row, aggregating ``from_``."""
+        quote_name = self.compiler.connection.ops.quote_name
+        parts, select_params = [], []
+        for name, sql, aggregate_params in self.aggregates.values():
+            parts.append(f"{sql} AS {quote_name(name)}")
+            select_params.extend(aggregate_params)
+        parts.append('COUNT(*) AS "__n"')
+        return f"(SELECT {', '.join(parts)} FROM {from_}) AS {AGGREGATE_ROW}", (*select_params, *params)
+
+
 class DerivedAggregationCompilerMixin:
-    """Compiles the outer query over the derived table while ``derived`` is set."""
+    """Compiles the outer query over the derived table while ``derived`` is set,
+    and reads its aggregates from a row of aggregates while ``aggregated`` is."""
 
     derived = None
+    aggregated = None
     # What names a column of the tables below the outer query.
     underlying_columns = (Col,)
 
     def compile(self, node):
+        aggregated = self.aggregated
+        if aggregated is not None and computes_aggregate(node):
+            if self.derived is None or not (isinstance(node, Aggregate) and needs_derived_table(node)):
+                return aggregated.read(node)
         derived = self.derived
         if derived is None:
             return super().compile(node)
         if isinstance(node, Ref) and Ref not in self.underlying_columns:
             return super().compile(node)  # a column of the outer SELECT
         if isinstance(node, Aggregate) and needs_derived_table(node):
-            return super().compile(derived.outer_aggregate(node))
+            return self.compile(derived.outer_aggregate(node))
         if isinstance(node, (DerivedColumn, OrderBy)) or (
             getattr(node, "contains_aggregate", False) and not isinstance(node, Ref)
         ):
@@ -269,42 +419,81 @@ class DerivedAggregationCompilerMixin:
 
     def compile_inner(self, node):
         """``node`` compiled over the underlying tables."""
-        derived, self.derived = self.derived, None
+        derived, aggregated, self.derived, self.aggregated = self.derived, self.aggregated, None, None
         try:
             return self.compile(node)
         finally:
-            self.derived = derived
+            self.derived, self.aggregated = derived, aggregated
 
-    def compile_twice(self, as_sql):
-        """Run ``as_sql`` over a derived table.
+    def compile_aggregate(self, aggregate):
+        """``aggregate`` compiled where the row of aggregates computes it."""
+        aggregated, self.aggregated = self.aggregated, None
+        try:
+            return self.compile(aggregate)
+        finally:
+            self.aggregated = aggregated
 
-        The first run meets every column the outer query reads; the second
-        writes the outer query around the finished derived table.
+    def compile_twice(self, as_sql, derived, aggregated):
+        """Run ``as_sql`` over a derived table, a row of aggregates, or both.
+
+        The first run meets every column and aggregate the outer query reads;
+        the second writes the outer query around the finished tables.
         """
-        self.derived = DerivedTable(self)
+        self.derived = DerivedTable(self) if derived else None
+        self.aggregated = AggregateRow(self) if aggregated else None
         try:
             as_sql()
-            self.derived.collecting = False
+            for table in (self.derived, self.aggregated):
+                if table is not None:
+                    table.collecting = False
             return as_sql()
         finally:
-            self.derived = None
+            self.derived = self.aggregated = None
+
+    def inner_where(self):
+        """The WHERE clause of the innermost derived table."""
+        if self.where is None:
+            return "", []
+        try:
+            return self.compile(self.where)
+        except FullResultSet:
+            return "", []
+        except EmptyResultSet:
+            if self.elide_empty:
+                raise
+            return "0 = 1", []
 
 
 class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
     def as_sql(self, with_limits=True, with_col_aliases=False):
         as_sql = super().as_sql
-        if self.derived is not None or self.query.combinator or correlated(self.query) or not self.needs_derived_table():
+        if self.derived is not None or self.aggregated is not None or self.query.combinator or correlated(self.query):
             return as_sql(with_limits, with_col_aliases)
-        return self.compile_twice(lambda: as_sql(with_limits, with_col_aliases))
+        derived, aggregated = self.needs_derived_table(), self.needs_aggregate_row()
+        if not (derived or aggregated):
+            return as_sql(with_limits, with_col_aliases)
+        return self.compile_twice(lambda: as_sql(with_limits, with_col_aliases), derived, aggregated)
+
+    def needs_aggregate_row(self):
+        query = self.query
+        return query.group_by is None and not query.subquery and AggregateRow.needed(query.annotation_select.values())
 
     def needs_derived_table(self):
         query = self.query
+        grouped = []
+        if query.group_by is not None:
+            # What GROUP BY lists: the grouped expressions, and the selected ones that are no aggregates.
+            grouped = [*query.group_by] if isinstance(query.group_by, tuple) else []
+            grouped += [a for a in query.annotation_select.values() if not a.contains_aggregate]
         # WHERE holds what becomes HAVING.
         return query_needs_derived_table(
-            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where]
+            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where],
+            grouped,
         )
 
     def get_from_clause(self):
+        if self.aggregated is not None:
+            return self.aggregate_row_from_clause()
         if self.derived is None:
             return super().get_from_clause()
         if self.derived.collecting:
@@ -315,21 +504,35 @@ class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
             from_, from_params = self.get_from_clause()
             sql = f"SELECT {select} FROM {' '.join(from_)}"
             params += from_params
-            if self.where is not None:
-                try:
-                    where, where_params = self.compile(self.where)
-                except FullResultSet:
-                    where, where_params = "", []
-                if where:
-                    sql += f" WHERE {where}"
-                    params += where_params
+            where, where_params = self.inner_where()
+            if where:
+                sql += f" WHERE {where}"
+                params += where_params
         finally:
             self.derived = derived
         return [f"({sql}) AS {DERIVED_TABLE}"], params
 
+    def aggregate_row_from_clause(self):
+        if self.aggregated.collecting:
+            return [AGGREGATE_ROW], []
+        aggregated, self.aggregated = self.aggregated, None
+        try:
+            from_, params = self.get_from_clause()
+            from_ = " ".join(from_)
+            if self.derived is None:  # else the derived table applies WHERE
+                where, where_params = self.inner_where()
+                if where:
+                    from_ += f" WHERE {where}"
+                    params = [*params, *where_params]
+            sql, params = aggregated.from_sql(from_, params)
+        finally:
+            self.aggregated = aggregated
+        return [sql], list(params)
+
     def compile(self, node):
-        # The derived table applies WHERE; the outer query has none.
-        if self.derived is not None and node is not None and node is getattr(self, "where", None):
+        # The derived table or the row of aggregates applies WHERE; the outer query has none.
+        tables = self.derived is not None or self.aggregated is not None
+        if tables and node is not None and node is getattr(self, "where", None):
             raise FullResultSet
         return super().compile(node)
 
@@ -378,6 +581,8 @@ class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
         from_, from_params = f"({inner_sql}) subquery", list(inner_params)
         if query_needs_derived_table(annotations):
             self.derived = DerivedTable(self)
+        if AggregateRow.needed(annotations):
+            self.aggregated = AggregateRow(self)
         try:
             outer, params = [], []
             for annotation in annotations:
@@ -387,8 +592,10 @@ class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
             if self.derived is not None:
                 select, select_params = self.derived.select_sql()
                 from_, from_params = f"(SELECT {select} FROM {from_}) AS {DERIVED_TABLE}", select_params + from_params
+            if self.aggregated is not None:
+                from_, from_params = self.aggregated.from_sql(from_, from_params)
         finally:
-            self.derived = None
+            self.derived = self.aggregated = None
         self.col_count = len(annotations)
         return f"SELECT {', '.join(outer)} FROM {from_}", (*params, *from_params)
 
@@ -422,3 +629,23 @@ class MaterializedAggregatesMixin:
         ):
             return f"CASE WHEN {sql} IS NULL THEN NULL ELSE {sql} + 0 END", (*params, *params)
         return sql, params
+
+
+def case_as_immudb(self, compiler, connection):
+    """``(CASE ... END)``, without ``ELSE NULL``, which means the same.
+
+    immudb 1.9 cannot type ``ELSE NULL`` ("CASE types INTEGER and ANY cannot
+    be matched"); Django writes it for every Case without a default. immudb
+    takes a bare CASE only as a whole condition or value, not as an operand
+    (``CASE ... END + 1``).
+    """
+    if isinstance(self.default, Value) and self.default.value is None:
+        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
+    else:
+        sql, params = self.as_sql(compiler, connection)
+    return f"({sql})", params
+
+
+def register():
+    Case.as_immudb = case_as_immudb
+    averages.register()

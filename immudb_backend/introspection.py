@@ -4,6 +4,8 @@ from django.db.backends.base.introspection import BaseDatabaseIntrospection
 from django.db.backends.base.introspection import FieldInfo as BaseFieldInfo
 from django.db.backends.base.introspection import TableInfo
 
+from .names import decode, encode
+
 # Tables dropped by renaming them out of sight (schema.py, execute).
 HIDDEN_TABLE_PREFIX = "immudb_dropped_"
 
@@ -22,6 +24,10 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         "JSON": "JSONField",
     }
 
+    def identifier_converter(self, name):
+        """immudb folds names to lower case, and reports them so."""
+        return name.lower()
+
     def get_field_type(self, data_type, description):
         field_type = super().get_field_type(data_type, description)
         if description.is_autofield:
@@ -32,13 +38,15 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_table_list(self, cursor):
         cursor.execute("SELECT name FROM TABLES()")
-        return [TableInfo(row[0], "t") for row in cursor.fetchall() if not row[0].startswith(HIDDEN_TABLE_PREFIX)]
+        return [
+            TableInfo(decode(row[0]), "t") for row in cursor.fetchall() if not row[0].startswith(HIDDEN_TABLE_PREFIX)
+        ]
 
     def _columns(self, cursor, table_name):
         """immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,
         auto_increment, indexed, primary, unique."""
-        cursor.execute("SELECT * FROM COLUMNS(%s)", [table_name])
-        return cursor.fetchall()
+        cursor.execute("SELECT * FROM COLUMNS(%s)", [_server_name(table_name)])
+        return [(table, decode(name), *rest) for table, name, *rest in cursor.fetchall()]
 
     def get_table_description(self, cursor, table_name):
         description = []
@@ -63,11 +71,11 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_constraints(self, cursor, table_name):
         """Every index, named as immudb names it: ``table(col1,col2)``."""
-        cursor.execute("SELECT * FROM INDEXES(%s)", [table_name])
+        cursor.execute("SELECT * FROM INDEXES(%s)", [_server_name(table_name)])
         constraints = {}
         for _, name, unique, primary in cursor.fetchall():
             constraints[name] = {
-                "columns": name[name.index("(") + 1 : -1].split(","),
+                "columns": [decode(column) for column in name[name.index("(") + 1 : -1].split(",")],
                 "primary_key": primary,
                 "unique": unique,
                 "foreign_key": None,
@@ -77,3 +85,8 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 "orders": [],
             }
         return constraints
+
+
+def _server_name(table_name):
+    """The name under which immudb keeps ``table_name``, as its catalog functions take it."""
+    return encode(table_name).lower()

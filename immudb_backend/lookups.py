@@ -16,8 +16,9 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, lookups
-from django.db.models.expressions import Case, Col, Exists, Ref, Star, Value
+from django.db.models.expressions import Col, Exists, Ref, Star
 from django.db.models.fields.json import JSONField, KeyTransform
+from django.db.models.functions import Abs
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
@@ -157,7 +158,8 @@ def join_as_immudb(self, compiler, connection):
     sql = sql.replace("LEFT OUTER JOIN", "LEFT JOIN", 1)
     if self.table_alias != self.table_name:
         table = compiler.quote_name_unless_alias(self.table_name)
-        sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {self.table_alias} ON", 1)
+        alias = compiler.quote_name_unless_alias(self.table_alias)
+        sql = sql.replace(f"{table} {self.table_alias} ON", f"{table} AS {alias} ON", 1)
     return sql, params
 
 
@@ -170,7 +172,7 @@ def base_table_as_immudb(self, compiler, connection):
         sql += f" {period[0]}"
         params = list(period[1])
     if self.table_alias != self.table_name:
-        sql += f" AS {self.table_alias}"
+        sql += f" AS {compiler.quote_name_unless_alias(self.table_alias)}"
     if self.table_name == compiler.query.base_table and sorts_through_index_in_transaction(compiler, connection):
         pk = compiler.query.get_meta().pk
         sql += f" USE INDEX ON ({connection.ops.quote_name(pk.column)})"
@@ -231,23 +233,17 @@ def range_as_immudb(self, compiler, connection):
     return f"({lhs_sql} >= {low} AND {lhs_sql} <= {high})", [*lhs_params, rhs_params[0], *lhs_params, rhs_params[1]]
 
 
-def case_as_immudb(self, compiler, connection):
-    """A CASE in parentheses, and without ``ELSE NULL``, which means the same.
-
-    immudb takes a bare CASE only as a whole condition or value, not as an
-    operand (``CASE ... END + 1``); 1.9 cannot type ``ELSE NULL`` ("CASE
-    types INTEGER and ANY cannot be matched"), which Django writes for every
-    Case without a default.
-    """
-    if isinstance(self.default, Value) and self.default.value is None:
-        sql, params = self.as_sql(compiler, connection, template="CASE %(cases)s END")
-    else:
-        sql, params = self.as_sql(compiler, connection)
-    return f"({sql})", params
+def abs_as_immudb(self, compiler, connection):
+    """immudb's ABS answers a FLOAT even for an INTEGER; a column stored as INTEGER gets one back."""
+    sql, params = self.as_sql(compiler, connection)
+    if connection.data_types.get(self.output_field.get_internal_type(), "").startswith("INTEGER"):
+        sql = f"CAST({sql} AS INTEGER)"
+    return sql, params
 
 
 def register():
     json_lookups.register()
+    Abs.as_immudb = abs_as_immudb
     PositionRef.as_immudb = position_ref_as_immudb
     Count.as_immudb = count_as_immudb
     Join.as_immudb = join_as_immudb
@@ -266,5 +262,4 @@ def register():
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
     Exists.as_immudb = exists_as_immudb
-    Case.as_immudb = case_as_immudb
     lookups.Range.as_immudb = range_as_immudb

@@ -1,19 +1,17 @@
 import datetime
 import decimal
-import re
 import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import DataError, NotSupportedError
+from django.db import DataError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.constants import OnConflict
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import dateparse, timezone
 
-from . import datetimes
+from . import datetimes, names
 from .json_lookups import convert_key_text
-
-IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 
 
 class DatabaseOperations(BaseDatabaseOperations):
@@ -24,13 +22,16 @@ class DatabaseOperations(BaseDatabaseOperations):
     def quote_name(self, name):
         if name.startswith('"') and name.endswith('"'):
             return name
-        # Even quoted, immudb takes only letters, digits and underscores.
-        if not IDENTIFIER.fullmatch(name):
-            raise NotSupportedError(
-                f"immudb names may contain only ASCII letters, digits and underscores, so it cannot name a table "
-                f"or column {name!r}; set db_table or db_column to such a name."
-            )
-        return f'"{name}"'
+        # Even quoted, immudb takes only letters, digits and underscores: other names are encoded.
+        return f'"{names.encode(name)}"'
+
+    def last_executed_query(self, cursor, sql, params):
+        """The statement with its parameters written in as SQL literals, for logs and debugging."""
+        if params is None:
+            return sql  # the driver interpolates nothing either
+        if isinstance(params, Mapping):
+            return sql % {key: _logged_literal(value) for key, value in params.items()}
+        return sql % tuple(_logged_literal(value) for value in params)
 
     def max_name_length(self):
         return 128
@@ -212,11 +213,18 @@ class DatabaseOperations(BaseDatabaseOperations):
     def prep_for_like_query(self, x):
         return str(x)
 
-    def check_expression_support(self, expression):
-        from django.db.models.aggregates import StdDev, Variance
-
-        if isinstance(expression, (StdDev, Variance)):
-            raise NotSupportedError("immudb has no standard deviation or variance aggregate.")
-
     def conditional_expression_supported_in_where_clause(self, expression):
         return True
+
+
+def _logged_literal(value):
+    """``value`` as it reads in SQL, for a log: never fails (the driver's own literals may refuse a value)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"x'{bytes(value).hex()}'"
+    return "'%s'" % str(value).replace("'", "''")

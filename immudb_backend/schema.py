@@ -98,21 +98,25 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             definition = re.sub(r"VARCHAR\[(\d+)\]", lambda m: f"VARCHAR[{min(int(m[1]), limit)}]", definition)
         return definition, params
 
-    def _create_table(self, model, table, fields, unique, plain, check_clauses={}):  # noqa: B006 - never changed
+    def _create_table(self, model, table, fields, unique, plain, check_clauses=None):
         """CREATE TABLE with its indexes and checks; UNIQUE ones can only be made while it is empty."""
-        indexed = {column for group in unique + plain for column in group}
+        if model._meta.is_composite_pk:
+            pk = [f.column for f in model._meta.pk_fields]
+        else:
+            # A primary key field being added comes last and replaces the old one.
+            pk = [f.column for f in fields if f.primary_key][-1:]
+        if not pk:
+            raise NotSupportedError(f"immudb tables need a primary key; table {table!r} would have none.")
+        indexed = {column for group in unique + plain + [pk] for column in group}
         columns, params = [], []
         for field in fields:
-            definition, field_params = self._column_definition(
-                model, field, field.primary_key or field.column in indexed
-            )
+            definition, field_params = self._column_definition(model, field, field.column in indexed)
             if definition is not None:
                 columns.append(f"{self.quote_name(field.column)} {definition}")
                 params.extend(field_params)
-        pk = next(f for f in fields if f.primary_key)
-        columns.append(f"PRIMARY KEY ({self.quote_name(pk.column)})")
+        columns.append(f"PRIMARY KEY ({', '.join(map(self.quote_name, pk))})")
         # With parameters, a "%" in a check's literals must reach the driver as "%%".
-        columns.extend(clause.replace("%", "%%") if params else clause for clause in check_clauses.values())
+        columns.extend(clause.replace("%", "%%") if params else clause for clause in (check_clauses or {}).values())
         self.execute(
             self.sql_create_table % {"table": self.quote_name(table), "definition": ", ".join(columns)},
             params or None,
@@ -218,6 +222,14 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         for columns in added:
             self._create_index(model._meta.db_table, columns, unique=True)
 
+    def alter_index_together(self, model, old_index_together, new_index_together):
+        olds = {tuple(fields) for fields in old_index_together}
+        news = {tuple(fields) for fields in new_index_together}
+        for fields in sorted(olds - news):
+            self._drop_index(model._meta.db_table, _columns(model, fields))
+        for fields in sorted(news - olds):
+            self._create_index(model._meta.db_table, _columns(model, fields), unique=False)
+
     # Fields --------------------------------------------------------------------
     def add_field(self, model, field):
         if field.many_to_many:
@@ -253,7 +265,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         table = model._meta.db_table
         with self.connection.cursor() as cursor:
             constraints = self.connection.introspection.get_constraints(cursor, table).values()
-        groups = [c["columns"] for c in constraints if field.column in c["columns"]]
+        column = self.connection.introspection.identifier_converter(field.column)
+        groups = [c["columns"] for c in constraints if column in c["columns"]]
         if any(len(group) > 1 for group in groups) or self._checks_read(model, field.column):
             # Dropping the column would leave the other columns' index behind.
             return self._remake_table(model, delete_field=field)
@@ -271,7 +284,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         )
         old_index, new_index = _single_index(old_field), _single_index(new_field)
         adds_unique = new_index == "unique" and old_index != "unique"
-        if not same_column_def or (adds_unique and self._has_rows(model)) or self._alters_checks(model, old_field, new_field):
+        changes_checks = self._alters_checks(model, old_field, new_field)
+        if not same_column_def or (adds_unique and self._has_rows(model)) or changes_checks:
             return self._remake_table(model, alter_field=(old_field, new_field))
         if old_field.column != new_field.column:
             self.execute(
@@ -368,7 +382,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     def _swap_tables(self, table, new_table, hide_old=False):
         """Replace ``table`` by ``new_table``; ``hide_old`` renames the old one out of sight (see execute)."""
         if hide_old:
-            remove = self.sql_rename_table % {"old_table": self.quote_name(table), "new_table": _hidden_table_name(self)}
+            hidden = _hidden_table_name(self)
+            remove = self.sql_rename_table % {"old_table": self.quote_name(table), "new_table": hidden}
         else:
             remove = self.sql_delete_table % {"table": self.quote_name(table)}
         # immudb commits or discards DDL in a transaction as a whole, so the

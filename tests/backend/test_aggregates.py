@@ -1,13 +1,31 @@
 """Aggregates immudb cannot compute in place, on both servers.
 
 immudb aggregates only a plain column, averages integers with integer
-division, and evaluates HAVING and ORDER BY only over selected aggregates.
+division, evaluates HAVING and ORDER BY only over selected aggregates, has
+no variance or standard deviation, and answers 0 or '' for aggregates over
+no rows.
 """
 
 import decimal
 
 import pytest
-from django.db.models import Avg, Case, Count, F, Max, Q, Sum, When
+from django.db import NotSupportedError
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    StdDev,
+    Sum,
+    Value,
+    Variance,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from tests.backend.models import Author, Book, Everything
 
@@ -86,3 +104,49 @@ def test_order_by_an_aggregate_that_is_not_selected(library):
 def test_having_on_an_aggregate_that_is_not_selected(library):
     per_author = Book.objects.values("author__name").annotate(n=Count("id"), total=Sum("pages"))
     assert list(per_author.filter(total__gt=300).values_list("author__name", "n")) == [("Ann", 3)]
+
+
+def test_variance_and_standard_deviation(library):
+    pages = [100, 300, 51, 200]
+    mean = sum(pages) / 4
+    population = sum((p - mean) ** 2 for p in pages) / 4
+    sample = population * 4 / 3
+    spread = Book.objects.aggregate(pop=Variance("pages"), sample=Variance("pages", sample=True))
+    assert spread == {"pop": pytest.approx(population), "sample": pytest.approx(sample)}
+    rows = Author.objects.annotate(
+        pop=Variance("books__pages"), sample=Variance("books__pages", sample=True)
+    ).order_by("name")
+    # One value has no sample variance; no values have none at all.
+    assert [(a.name, a.pop, a.sample) for a in rows][1:] == [("Bob", 0.0, None), ("Cid", None, None)]
+    if library.features.is_immudb_1_11:
+        assert Book.objects.aggregate(sd=StdDev("pages"))["sd"] == pytest.approx(population**0.5)
+    else:
+        with pytest.raises(NotSupportedError, match="no square root"):
+            Book.objects.aggregate(sd=StdDev("pages"))
+
+
+def test_aggregates_over_no_rows_are_null(library):
+    none = Book.objects.filter(pages__gt=1000)
+    assert none.aggregate(sum=Sum("pages"), max=Max("title"), avg=Avg("pages"), n=Count("id"), var=Variance("pages")) == {
+        "sum": None,
+        "max": None,
+        "avg": None,
+        "n": 0,
+        "var": None,
+    }
+    assert none.aggregate(total=Sum("pages", default=Value(5) * Value(7)))["total"] == 35
+    assert none.aggregate(plus_one=Coalesce(Sum("pages"), 0) + 1)["plus_one"] == 1
+
+
+def test_arithmetic_over_an_average_of_no_values(library):
+    # immudb's own AVG over no values crashes the server when computed with.
+    rows = Author.objects.annotate(doubled=Avg("books__pages", default=2.5) * 2).order_by("name")
+    assert [(a.name, a.doubled) for a in rows] == [("Ann", pytest.approx(300.666667)), ("Bob", 400.0), ("Cid", 5.0)]
+
+
+def test_group_by_an_expression(library):
+    long = ExpressionWrapper(Q(pages__gt=150), output_field=BooleanField())
+    rows = Book.objects.annotate(long=long).values("long").annotate(n=Count("id"))
+    assert sorted(rows.values_list("long", "n")) == [(False, 2), (True, 2)]
+    parity = Book.objects.values(parity=F("pages") % 2).annotate(n=Count("id"), total=Sum("pages"))
+    assert sorted(parity.values_list("parity", "n", "total")) == [(0, 3, 600), (1, 1, 51)]

@@ -178,7 +178,8 @@ def test_tables_with_checks_can_be_dropped(empty_db):
     with connection.cursor() as cursor:
         cursor.execute('CREATE TABLE "checktest_old" ("id" INTEGER AUTO_INCREMENT, "amount" INTEGER, PRIMARY KEY ("id"))')
     state = ProjectState()
-    migrations.CreateModel("Old", [("id", models.AutoField(primary_key=True)), ("amount", models.PositiveIntegerField())]).state_forwards(APP, state)
+    fields = [("id", models.AutoField(primary_key=True)), ("amount", models.PositiveIntegerField())]
+    migrations.CreateModel("Old", fields).state_forwards(APP, state)
     with connection.schema_editor() as editor:
         editor.delete_model(model(state, "Old"))
     with connection.cursor() as cursor:
