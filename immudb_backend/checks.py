@@ -9,7 +9,8 @@ server traits shape the SQL made here:
   that text again at the start of every transaction. The printed text is not
   always SQL it can read: quotes inside a string are not doubled, column names
   lose their quotes (a column named like a keyword reads as that keyword),
-  and ``NOT IN``, simple ``CASE x WHEN`` and subqueries print wrongly. Once
+  and ``NOT IN``, ``CASE`` (without its parentheses) and subqueries print
+  wrongly. Once
   such a check is stored, every later statement on the database fails. So a
   check goes to the server only if its SQL is made of parts that print back
   as they were read (``stored_safely``).
@@ -17,6 +18,7 @@ server traits shape the SQL made here:
   equals NULL, and arithmetic on NULL is an error. SQL passes a row whose
   check is unknown, so a check is sent as ``NOT <definitely false>``, where a
   comparison is decided only once the nullable columns it reads are not NULL.
+  So its arithmetic needs no CASE guard against NULL operands (null_arithmetic.py).
 """
 
 import re
@@ -29,6 +31,8 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.sql import Query
 from django.db.models.sql.where import AND, XOR, WhereNode
+
+from .null_arithmetic import is_plain_arithmetic, unguarded_sql
 
 # Words the lexer of immudb 1.9.6 or 1.11.1 takes for a keyword, type,
 # aggregate or literal, which 1.11.1's grammar does not also accept as a
@@ -52,8 +56,7 @@ UNSAFE_WORDS = frozenset(
 )
 # Keywords a stored check may use: they print back as they were written.
 SYNTAX_WORDS = frozenset(
-    "AND OR NOT IS NULL IN LIKE ILIKE TRUE FALSE CAST AS CASE WHEN THEN ELSE END "
-    "INTEGER VARCHAR FLOAT BOOLEAN TIMESTAMP UUID BLOB JSON".split()
+    "AND OR NOT IS NULL IN LIKE ILIKE TRUE FALSE CAST AS INTEGER VARCHAR FLOAT BOOLEAN TIMESTAMP UUID BLOB JSON".split()
 )
 TOKEN = re.compile(r"""\s+|"[^"]*"|[xX]'[^']*'|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|.""", re.DOTALL)
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -76,8 +79,6 @@ def stored_safely(sql):
         elif IDENTIFIER.fullmatch(token.lower()):
             if word == "NOT" and following.upper() == "IN":
                 return False  # printed without the NOT
-            if word == "CASE" and following.upper() != "WHEN":
-                return False  # printed without the operand
             if word not in SYNTAX_WORDS and not _column_name_safe(token):
                 return False
         elif token in ("@", "$", "?", ";"):
@@ -104,6 +105,10 @@ def condition_sql(model, condition, schema_editor, nullable, renamed=None):
     if renamed:
         quote = compiler.quote_name_unless_alias
         compiler.quote_name_unless_alias = lambda name: quote(renamed.get(name, name))
+    compile_guarded = compiler.compile
+    compiler.compile = lambda node: (
+        unguarded_sql(node, compiler, compiler.connection) if is_plain_arithmetic(node) else compile_guarded(node)
+    )
     decide = _Decider(compiler, {column: column for column in nullable}, renamed or {})
     sql, params = decide(query.build_where(condition), False)
     return f"NOT {sql}" % tuple(schema_editor.quote_value(p) for p in params)

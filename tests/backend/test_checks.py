@@ -6,7 +6,7 @@ them back."""
 import pytest
 from django.db import IntegrityError, NotSupportedError, connection, migrations, models
 from django.db.migrations.state import ProjectState
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 APP = "checktest"
 
@@ -155,12 +155,19 @@ def test_percent_in_a_check_with_a_database_default(empty_db):
 
 
 def test_checks_immudb_could_not_read_back_are_refused(empty_db):
-    # A quote in a string and a column named like a keyword would be stored
-    # as text the server cannot parse, breaking every later statement.
+    # A quote in a string, a column named like a keyword or a CASE would be
+    # stored as text the server cannot parse, breaking every later statement.
     with pytest.raises(NotSupportedError, match="cannot keep"):
         create([("name", models.CharField(max_length=10))], [check(~Q(name="it's"), "no_quote")])
     with pytest.raises(NotSupportedError, match="cannot keep"):
         create([("read", models.IntegerField())], [check(Q(read__gte=0), "read_positive")], name="Book")
+    with pytest.raises(NotSupportedError, match="cannot keep"):
+        # A stored CASE loses its parentheses.
+        create(
+            [("size", models.IntegerField())],
+            [check(Q(size=Case(When(size__gt=1, then=Value(2)), default=Value(3))), "case")],
+            name="Box",
+        )
     # A positive field named like a keyword gets no check, as on a database without them.
     state = create([("sequence", models.PositiveIntegerField())], name="Step")
     model(state, "Step").objects.create(sequence=-1)
