@@ -61,6 +61,11 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         "UUIDField": "UUID",
     }
     data_types_suffix = {}
+    data_type_check_constraints = {
+        "PositiveBigIntegerField": '"%(column)s" >= 0',
+        "PositiveIntegerField": '"%(column)s" >= 0',
+        "PositiveSmallIntegerField": '"%(column)s" >= 0',
+    }
     operators = {
         "exact": "= %s",
         "iexact": "LIKE %s",

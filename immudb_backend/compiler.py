@@ -20,11 +20,13 @@ import re
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import Col, CombinedExpression
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 from . import dbapi, names
+from .conflicts import without_unique_conflicts
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -256,6 +258,10 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
         immudb 1.9 spells such a row ``INSERT INTO t () VALUES ()``, 1.11
         ``INSERT INTO t VALUES ()``.
         """
+        if self.query.on_conflict == OnConflict.IGNORE:
+            self.query.objs = without_unique_conflicts(self.query, self.using)
+            if not self.query.objs:
+                return []
         statements = super().as_sql()
         if self.query.fields:
             return statements

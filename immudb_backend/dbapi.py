@@ -131,6 +131,8 @@ def translate_rpc_error(error: grpc.RpcError, address: str, sql: str = "") -> Er
     lowered = (detail or "").lower()
     if "tx read conflict" in lowered:
         return TxReadConflict(f"{detail}: another transaction changed the same data; retry{where}")
+    if "check constraint violation" in lowered:
+        return IntegrityError(detail + where)
     if "already exists" in lowered or "duplicate" in lowered:
         return IntegrityError(detail + where)
     if "not null" in lowered or "can not be null" in lowered or "is null" in lowered:

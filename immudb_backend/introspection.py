@@ -6,6 +6,9 @@ from django.db.backends.base.introspection import TableInfo
 
 from .names import decode, encode
 
+# Tables dropped by renaming them out of sight (schema.py, execute).
+HIDDEN_TABLE_PREFIX = "immudb_dropped_"
+
 FieldInfo = namedtuple("FieldInfo", BaseFieldInfo._fields + ("is_autofield",))
 
 
@@ -35,7 +38,9 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_table_list(self, cursor):
         cursor.execute("SELECT name FROM TABLES()")
-        return [TableInfo(decode(row[0]), "t") for row in cursor.fetchall()]
+        return [
+            TableInfo(decode(row[0]), "t") for row in cursor.fetchall() if not row[0].startswith(HIDDEN_TABLE_PREFIX)
+        ]
 
     def _columns(self, cursor, table_name):
         """immudb's COLUMNS(table) rows: table, name, type, max_length, nullable,

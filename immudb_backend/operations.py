@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.db import DataError, NotSupportedError
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.constants import OnConflict
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import dateparse, timezone
 
@@ -61,6 +62,13 @@ class DatabaseOperations(BaseDatabaseOperations):
 
     def fetch_returned_insert_rows(self, cursor):
         return cursor.fetchall()
+
+    def on_conflict_suffix_sql(self, fields, on_conflict, update_fields, unique_fields):
+        # Only a primary key conflicts here; compiler.py leaves out the rows
+        # that would repeat another unique value (conflicts.py).
+        if on_conflict == OnConflict.IGNORE:
+            return "ON CONFLICT DO NOTHING"
+        return super().on_conflict_suffix_sql(fields, on_conflict, update_fields, unique_fields)
 
     def pk_default_value(self):
         return "NULL"

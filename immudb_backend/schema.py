@@ -13,15 +13,22 @@ the new table is dropped and the old one is left as it was.
 """
 
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, NotSupportedError, transaction
+from django.db import DatabaseError, DataError, NotSupportedError, ProgrammingError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.models import UniqueConstraint
+from django.db.backends.utils import names_digest
+from django.db.models import CheckConstraint, UniqueConstraint
+
+from . import checks
+from .introspection import HIDDEN_TABLE_PREFIX
 
 # immudb takes at most 1024 entries per transaction, one per row written;
 # each batch is one statement and, outside a transaction, one commit.
 COPY_BATCH = 200
+
+DROP_TABLE = re.compile(r"DROP TABLE (\S+)", re.IGNORECASE)
 
 
 class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
@@ -37,8 +44,26 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     sql_create_fk = None
     sql_create_inline_fk = None
     sql_create_column_inline_fk = None
+    # A check can only be made with its table (see _add_check).
     sql_create_check = None
-    sql_delete_check = None
+    sql_delete_check = "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s"
+
+    def execute(self, sql, params=()):
+        """Run a statement; a table with checks whose names are unknown is dropped by hiding it.
+
+        Both server versions fail to drop a table that still has checks (see
+        _drop_checks). When the checks' names are not known, as for a DROP
+        TABLE sent as plain SQL, the table is renamed to a name introspection
+        does not list: its name is free again, and like any dropped table in
+        immudb its rows stay in the database's history.
+        """
+        try:
+            return super().execute(sql, params)
+        except ProgrammingError as e:
+            dropped = DROP_TABLE.fullmatch(str(sql).strip())
+            if dropped is None or not _is_drop_with_checks_error(e):
+                raise
+        super().execute(self.sql_rename_table % {"old_table": dropped[1], "new_table": _hidden_table_name(self)})
 
     def quote_value(self, value):
         if value is None:
@@ -73,8 +98,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             definition = re.sub(r"VARCHAR\[(\d+)\]", lambda m: f"VARCHAR[{min(int(m[1]), limit)}]", definition)
         return definition, params
 
-    def _create_table(self, model, table, fields, unique, plain):
-        """CREATE TABLE with its indexes; UNIQUE ones can only be made while it is empty."""
+    def _create_table(self, model, table, fields, unique, plain, check_clauses=None):
+        """CREATE TABLE with its indexes and checks; UNIQUE ones can only be made while it is empty."""
         if model._meta.is_composite_pk:
             pk = [f.column for f in model._meta.pk_fields]
         else:
@@ -90,6 +115,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                 columns.append(f"{self.quote_name(field.column)} {definition}")
                 params.extend(field_params)
         columns.append(f"PRIMARY KEY ({', '.join(map(self.quote_name, pk))})")
+        # With parameters, a "%" in a check's literals must reach the driver as "%%".
+        columns.extend(clause.replace("%", "%%") if params else clause for clause in (check_clauses or {}).values())
         self.execute(
             self.sql_create_table % {"table": self.quote_name(table), "definition": ", ".join(columns)},
             params or None,
@@ -125,7 +152,9 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     # Tables ------------------------------------------------------------------
     def create_model(self, model):
         fields = model._meta.local_concrete_fields
-        self._create_table(model, model._meta.db_table, fields, *self._column_groups(model, fields))
+        self._create_table(
+            model, model._meta.db_table, fields, *self._column_groups(model, fields), self._check_clauses(model, fields)
+        )
         for field in model._meta.local_many_to_many:
             if field.remote_field.through._meta.auto_created:
                 self.create_model(field.remote_field.through)
@@ -134,6 +163,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         for field in model._meta.local_many_to_many:
             if field.remote_field.through._meta.auto_created:
                 self.delete_model(field.remote_field.through)
+        self._drop_checks(model._meta.db_table, self._check_names(model, model._meta.local_concrete_fields))
         self.execute(self.sql_delete_table % {"table": self.quote_name(model._meta.db_table)})
 
     # Indexes and constraints -------------------------------------------------
@@ -166,7 +196,9 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             self._drop_index(model._meta.db_table, _columns(model, index.fields))
 
     def add_constraint(self, model, constraint):
-        if _is_plain_unique(constraint):
+        if isinstance(constraint, CheckConstraint):
+            self._add_check(model, constraint)
+        elif _is_plain_unique(constraint):
             self._add_unique(model, _columns(model, constraint.fields))
         else:
             super().add_constraint(model, constraint)  # makes nothing for constraints immudb lacks
@@ -208,9 +240,11 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             return
         table = model._meta.db_table
         has_rows = self._has_rows(model)
-        # ADD COLUMN makes only a nullable column, NULL in every row; a new
-        # UNIQUE index needs an empty table.
-        if not field.null or (has_rows and (field.unique or self._fill_value(field) is not None)):
+        # ADD COLUMN makes only a nullable column, NULL in every row, and no
+        # check; a new UNIQUE index needs an empty table.
+        if not field.null or self._column_check(field) or (
+            has_rows and (field.unique or self._fill_value(field) is not None)
+        ):
             return self._remake_table(model, create_field=field)
         definition, params = self._column_definition(model, field, field.unique or field.db_index)
         self.execute(
@@ -233,7 +267,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             constraints = self.connection.introspection.get_constraints(cursor, table).values()
         column = self.connection.introspection.identifier_converter(field.column)
         groups = [c["columns"] for c in constraints if column in c["columns"]]
-        if any(len(group) > 1 for group in groups):
+        if any(len(group) > 1 for group in groups) or self._checks_read(model, field.column):
             # Dropping the column would leave the other columns' index behind.
             return self._remake_table(model, delete_field=field)
         # immudb refuses to drop an indexed column: drop its index first.
@@ -250,7 +284,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         )
         old_index, new_index = _single_index(old_field), _single_index(new_field)
         adds_unique = new_index == "unique" and old_index != "unique"
-        if not same_column_def or (adds_unique and self._has_rows(model)):
+        changes_checks = self._alters_checks(model, old_field, new_field)
+        if not same_column_def or (adds_unique and self._has_rows(model)) or changes_checks:
             return self._remake_table(model, alter_field=(old_field, new_field))
         if old_field.column != new_field.column:
             self.execute(
@@ -280,7 +315,9 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         return value
 
     # Table rebuild -------------------------------------------------------------
-    def _remake_table(self, model, create_field=None, delete_field=None, alter_field=None, extra_unique=()):
+    def _remake_table(
+        self, model, create_field=None, delete_field=None, alter_field=None, extra_unique=(), extra_checks=()
+    ):
         """Rebuild ``model``'s table with one change, keeping every row."""
         meta = model._meta
         table = meta.db_table
@@ -312,6 +349,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             sources[create_field.column] = None
             fills[create_field.column] = self._fill_value(create_field)
         unique, plain = self._column_groups(model, fields, renamed, dropped, extra_unique)
+        check_clauses = self._check_clauses(model, fields, renamed, dropped, extra_checks)
 
         columns = list(sources)
         read = [source for source in sources.values() if source is not None]
@@ -326,19 +364,108 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                 row.append(fills.get(column) if value is None else value)
             rows.append(row)
         new_table = f"{table}__new"
-        self._create_table(model, new_table, fields, unique, plain)
+        self._create_table(model, new_table, fields, unique, plain, check_clauses)
         try:
             self._insert_rows(new_table, columns, rows)
         except Exception as e:
+            self._drop_checks(new_table, check_clauses)
             self.execute(self.sql_delete_table % {"table": self.quote_name(new_table)})
             raise type(e)(f"Cannot change table {table!r}, which is left unchanged: {e}") from e
+        self._drop_checks(table, self._check_names(model, meta.local_concrete_fields, added=extra_checks))
+        try:
+            self._swap_tables(table, new_table)
+        except ProgrammingError as e:
+            if not _is_drop_with_checks_error(e):
+                raise
+            self._swap_tables(table, new_table, hide_old=True)
+
+    def _swap_tables(self, table, new_table, hide_old=False):
+        """Replace ``table`` by ``new_table``; ``hide_old`` renames the old one out of sight (see execute)."""
+        if hide_old:
+            hidden = _hidden_table_name(self)
+            remove = self.sql_rename_table % {"old_table": self.quote_name(table), "new_table": hidden}
+        else:
+            remove = self.sql_delete_table % {"table": self.quote_name(table)}
         # immudb commits or discards DDL in a transaction as a whole, so the
         # swap is atomic (Django's execute() refuses DDL in a transaction).
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
-            cursor.execute(self.sql_delete_table % {"table": self.quote_name(table)})
+            cursor.execute(remove)
             cursor.execute(
                 self.sql_rename_table % {"old_table": self.quote_name(new_table), "new_table": self.quote_name(table)}
             )
+
+    # Check constraints (see checks.py) ------------------------------------------
+    def _check_clauses(self, model, fields, renamed=None, dropped=None, extra=()):
+        """{name: CHECK clause} of a table of ``fields``: the fields' own, ``model``'s and ``extra``.
+
+        ``renamed`` and ``dropped`` are as for _column_groups. A field type's
+        own check (a positive integer's) that immudb could not keep safely is
+        left out, as on a database without checks; a CheckConstraint is refused.
+        """
+        nullable = {field.column for field in fields if field.null}
+        clauses = {}
+        for field in fields:
+            if check := self._column_check(field):
+                clauses[_column_check_name(field)] = check
+        constraints = {c.name: c for c in [*checks.check_constraints(model), *extra]}
+        for constraint in constraints.values():
+            if dropped is not None and dropped in checks.condition_columns(model, constraint.condition):
+                continue
+            sql = checks.condition_sql(model, constraint.condition, self, nullable, renamed)
+            if not checks.stored_safely(sql):
+                checks.refuse(f"check constraint {constraint.name!r}", model._meta.db_table)
+            clauses[constraint.name] = sql
+        return {name: self._check_sql(name, sql) for name, sql in clauses.items()}
+
+    def _check_names(self, model, fields, added=()):
+        """The names of the checks that ``model``'s table of ``fields`` has, but for those being ``added``."""
+        names = [_column_check_name(field) for field in fields if self._column_check(field)]
+        names += [c.name for c in checks.check_constraints(model)]
+        return [name for name in names if name not in {c.name for c in added}]
+
+    def _drop_checks(self, table, names):
+        """Drop the checks of a table about to be dropped.
+
+        Both server versions fail to drop a table that has checks ("tbtree:
+        key not found": DROP TABLE deletes them under a wrong key), while
+        DROP CONSTRAINT deletes one right. A table made before its model had
+        a check lacks it: a check that is not found is passed over.
+        """
+        for name in names:
+            try:
+                self.execute(self.sql_delete_check % {"table": self.quote_name(table), "name": self.quote_name(name)})
+            except DatabaseError as e:
+                if "constraint not found" not in str(e):
+                    raise
+
+    def _column_check(self, field):
+        """The SQL of ``field``'s own check, if its type has one that immudb can keep; else None."""
+        check = field.db_parameters(connection=self.connection)["check"]
+        if not check:
+            return None
+        if field.null:
+            check = f"({self.quote_name(field.column)} IS NULL) OR ({check})"
+        return check if checks.stored_safely(check) else None
+
+    def _add_check(self, model, constraint):
+        """immudb makes checks only with a table: rebuild it, with every row checked."""
+        self._remake_table(model, extra_checks=[constraint])
+
+    def _checks_read(self, model, column):
+        """Whether a check of ``model``'s table reads ``column``."""
+        field = next((f for f in model._meta.local_concrete_fields if f.column == column), None)
+        if field is not None and self._column_check(field):
+            return True
+        return any(column in checks.condition_columns(model, c.condition) for c in checks.check_constraints(model))
+
+    def _alters_checks(self, model, old_field, new_field):
+        """Whether changing ``old_field`` into ``new_field`` changes the checks of the table.
+
+        A stored check names its columns; immudb does not rename them with the column.
+        """
+        if self._column_check(old_field) != self._column_check(new_field):
+            return True
+        return old_field.column != new_field.column and self._checks_read(model, old_field.column)
 
     def _read_rows(self, table, columns):
         with self.connection.cursor() as cursor:
@@ -378,6 +505,19 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                     f"INSERT INTO {self.quote_name(table)} ({column_sql}) VALUES {', '.join([placeholders] * len(chunk))}",
                     params,
                 )
+
+
+def _is_drop_with_checks_error(error):
+    return "key not found" in str(error)
+
+
+def _hidden_table_name(editor):
+    return editor.quote_name(f"{HIDDEN_TABLE_PREFIX}{uuid.uuid4().hex}")
+
+
+def _column_check_name(field):
+    """The name of the check a field's type asks for, which DROP CONSTRAINT needs."""
+    return f"{field.column}_check_{names_digest(field.column, length=8)}"
 
 
 def _is_plain_unique(constraint):
