@@ -289,12 +289,14 @@ def comparison_as_immudb(self, compiler, connection):
 
     immudb orders NULL below every value, so ``a < 2`` and ``2 > a`` match
     rows where ``a`` is NULL (both versions); in SQL the comparison is
-    unknown there. Every side that is an expression is required to be set.
+    unknown there. Every side that is an expression is required to be set,
+    except an aggregate: immudb refuses to compare one with NULL ("values are
+    not comparable"), and ``COUNT(…) IS NULL`` crashes the server.
     """
     sql, params = self.as_sql(compiler, connection)
     guards, guard_params = [], []
     for side in (self.lhs, self.rhs):
-        if hasattr(side, "as_sql") and not isinstance(side, Value):
+        if hasattr(side, "as_sql") and not isinstance(side, Value) and not side.contains_aggregate:
             side_sql, side_params = compiler.compile(side)
             guards.append(f"{side_sql} IS NOT NULL")
             guard_params.extend(side_params)
