@@ -106,7 +106,17 @@ class Indicator(Expression):
         return f"CASE WHEN {condition} THEN 1 ELSE 0 END", params
 
 
-class Typed(Expression):
+class OneSource(Expression):
+    """An expression around one other, kept in ``self.expression``."""
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+
+class Typed(OneSource):
     """``CAST(<expression> AS <type>)``.
 
     In a derived table, a column computed from a query parameter has no type
@@ -118,18 +128,12 @@ class Typed(Expression):
         super().__init__(output_field=output_field)
         self.expression, self.sql_type = expression, sql_type
 
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, exprs):
-        (self.expression,) = exprs
-
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)
         return f"CAST({sql} AS {self.sql_type})", params
 
 
-class AsFloat(Expression):
+class AsFloat(OneSource):
     """The FLOAT value of an INTEGER expression, divided by 10**places.
 
     A decimal is stored as a count of 10**-decimal_places. An average of
@@ -142,12 +146,6 @@ class AsFloat(Expression):
     def __init__(self, expression, places):
         super().__init__()
         self.expression, self.places = expression, places
-
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, exprs):
-        (self.expression,) = exprs
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)

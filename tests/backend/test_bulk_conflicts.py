@@ -2,21 +2,18 @@
 primary key or another unique value, of the table or of the same insert,
 are skipped; the others are inserted."""
 
+from functools import partial
+
 import pytest
-from django.db import IntegrityError, connection, migrations, models
+from django.db import IntegrityError, migrations, models
 from django.db.migrations.state import ProjectState
+
+from tests.backend import migration_ops
 
 APP = "conflicttest"
 
 
-def apply(state, *operations):
-    for operation in operations:
-        new_state = state.clone()
-        operation.state_forwards(APP, new_state)
-        with connection.schema_editor() as editor:
-            operation.database_forwards(APP, editor, state, new_state)
-        state = new_state
-    return state
+apply = partial(migration_ops.apply_operations, APP)
 
 
 @pytest.fixture

@@ -3,22 +3,19 @@ server on INSERT and UPDATE with SQL's NULL semantics, added by rebuilding a
 table with rows, dropped by name, and refused when immudb could not read
 them back."""
 
+from functools import partial
+
 import pytest
 from django.db import IntegrityError, NotSupportedError, connection, migrations, models
 from django.db.migrations.state import ProjectState
+
+from tests.backend import migration_ops
 from django.db.models import Case, F, Q, Value, When
 
 APP = "checktest"
 
 
-def apply(state, *operations):
-    for operation in operations:
-        new_state = state.clone()
-        operation.state_forwards(APP, new_state)
-        with connection.schema_editor() as editor:
-            operation.database_forwards(APP, editor, state, new_state)
-        state = new_state
-    return state
+apply = partial(migration_ops.apply_operations, APP)
 
 
 def create(fields, constraints=(), name="Item"):

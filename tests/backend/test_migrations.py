@@ -2,28 +2,23 @@
 on tables with rows, checked through introspection and the server's own
 enforcement of NOT NULL and UNIQUE."""
 
+from functools import partial
+
 import pytest
 from django.db import DataError, IntegrityError, NotSupportedError, ProgrammingError, connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import ProjectState
 
+from tests.backend import migration_ops
+
 APP = "schematest"
 
 
 def next_state(state, operation):
-    new_state = state.clone()
-    operation.state_forwards(APP, new_state)
-    return new_state
+    return migration_ops.next_state(APP, state, operation)
 
 
-def apply(state, *operations):
-    """Run ``operations`` forwards as a migration would; the new state."""
-    for operation in operations:
-        new_state = next_state(state, operation)
-        with connection.schema_editor() as editor:
-            operation.database_forwards(APP, editor, state, new_state)
-        state = new_state
-    return state
+apply = partial(migration_ops.apply_operations, APP)
 
 
 def pony_state(**options):

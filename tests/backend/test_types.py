@@ -5,7 +5,7 @@ import decimal
 import uuid
 
 import pytest
-from django.db import IntegrityError, NotSupportedError, OperationalError, ProgrammingError, connection, transaction
+from django.db import IntegrityError, NotSupportedError, ProgrammingError, connection, transaction
 from django.test.utils import override_settings
 
 from immudb_backend import dbapi
