@@ -23,7 +23,7 @@ from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
-from . import json_lookups
+from . import json_lookups, null_arithmetic
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -294,12 +294,12 @@ def comparison_as_immudb(self, compiler, connection):
     not comparable"), and ``COUNT(…) IS NULL`` crashes the server.
     """
     sql, params = self.as_sql(compiler, connection)
-    guards, guard_params = [], []
-    for side in (self.lhs, self.rhs):
-        if hasattr(side, "as_sql") and not isinstance(side, Value) and not side.contains_aggregate:
-            side_sql, side_params = compiler.compile(side)
-            guards.append(f"{side_sql} IS NOT NULL")
-            guard_params.extend(side_params)
+    sides = [
+        side
+        for side in (self.lhs, self.rhs)
+        if hasattr(side, "as_sql") and not isinstance(side, Value) and not side.contains_aggregate
+    ]
+    guards, guard_params = null_arithmetic.set_conditions(sides, compiler)
     if not guards:
         return sql, params
     return f"({' AND '.join(guards)} AND {sql})", (*guard_params, *params)

@@ -81,16 +81,21 @@ def unguarded_sql(expression, compiler, connection):
     return f"({connection.ops.combine_expression(expression.connector, [lhs, rhs])})", (*lhs_params, *rhs_params)
 
 
+def set_conditions(expressions, compiler):
+    """``<e> IS NOT NULL`` for each of ``expressions``, and their parameters."""
+    conditions, params = [], []
+    for expression in expressions:
+        sql, expression_params = compiler.compile(expression)
+        conditions.append(f"{sql} IS NOT NULL")
+        params.extend(expression_params)
+    return conditions, params
+
+
 def combined_as_immudb(self, compiler, connection):
     if not is_plain_arithmetic(self):
         return self.as_sql(compiler, connection)
     sql, params = unguarded_sql(self, compiler, connection)
-    tests, test_params = [], []
-    for operand in operands(self):
-        if may_be_null(operand, compiler):
-            operand_sql, operand_params = compiler.compile(operand)
-            tests.append(f"{operand_sql} IS NOT NULL")
-            test_params.extend(operand_params)
+    tests, test_params = set_conditions([o for o in operands(self) if may_be_null(o, compiler)], compiler)
     if not tests:
         return sql, params
     return f"(CASE WHEN {' AND '.join(tests)} THEN {sql} END)", (*test_params, *params)
