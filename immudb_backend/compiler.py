@@ -27,6 +27,7 @@ from django.db.models.sql import compiler
 
 from . import dbapi, names
 from .conflicts import without_unique_conflicts
+from .generated import generated_fields, insert_value, update_values
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -214,7 +215,13 @@ class RowCountMixin(ImmudbCompilerMixin):
 
 class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
     def as_sql(self):
-        sql, params = super().as_sql()
+        values = self.query.values
+        # Generated fields that read an updated field are set too (generated.py).
+        self.query.values = [*values, *update_values(self.query.model, values)]
+        try:
+            sql, params = super().as_sql()
+        finally:
+            self.query.values = values
         return self._with_returning(sql), params
 
     def execute_sql(self, result_type):
@@ -262,6 +269,9 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
             self.query.objs = without_unique_conflicts(self.query, self.using)
             if not self.query.objs:
                 return []
+        # Generated fields are written with each row (generated.py).
+        missing = [f for f in generated_fields(self.query.model) if f not in self.query.fields]
+        self.query.fields = [*self.query.fields, *missing]
         statements = super().as_sql()
         if self.query.fields:
             return statements
@@ -273,3 +283,8 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
             return f"{columns}VALUES ()" + ", ()" * match.group(1).count("(NULL)")
 
         return [(empty.sub(rows, sql, count=1), params) for sql, params in statements]
+
+    def pre_save_val(self, field, obj):
+        if field.generated:
+            return insert_value(field, obj)
+        return super().pre_save_val(field, obj)

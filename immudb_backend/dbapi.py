@@ -579,7 +579,7 @@ def _first_word(sql: str) -> str:
 
 
 def _is_query(sql: str) -> bool:
-    return _first_word(sql) in ("SELECT", "WITH", "(") or " RETURNING " in sql.upper()
+    return _first_word(sql) in ("SELECT", "WITH", "(", "EXPLAIN") or " RETURNING " in sql.upper()
 
 
 def _writes(sql: str) -> bool:

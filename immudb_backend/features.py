@@ -60,8 +60,9 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_update_conflicts_with_target = False
     supports_default_keyword_in_insert = False
     supports_default_keyword_in_bulk_insert = False
-    supports_stored_generated_columns = False
-    supports_virtual_generated_columns = False
+    # Generated columns are filled by the backend on every write (generated.py).
+    supports_stored_generated_columns = True
+    supports_virtual_generated_columns = True
     supports_unspecified_pk = False
     supports_forward_references = False
     truncates_names = False
@@ -120,6 +121,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     @cached_property
     def supports_comparing_boolean_expr(self):
         """COALESCE(<condition>, TRUE) in WHERE; 1.9 has no COALESCE of its own."""
+        return self.is_immudb_1_11
+
+    @cached_property
+    def supports_explaining_query_execution(self):
+        """EXPLAIN, new in 1.11, describes a query's plan as rows of text."""
         return self.is_immudb_1_11
 
     @cached_property
@@ -605,6 +611,12 @@ FAILURES_IMMUDB_1_9 = {
         'migrations.test_operations.OperationTests.test_add_field_m2m',
         'migrations.test_operations.OperationTests.test_create_model_m2m',
         'model_fields.test_binaryfield.BinaryFieldTests.test_set_and_retrieve',
+        'model_fields.test_generatedfield.StoredGeneratedFieldTests.test_bulk_update',
+        'model_fields.test_generatedfield.StoredGeneratedFieldTests.test_save',
+        'model_fields.test_generatedfield.StoredGeneratedFieldTests.test_update',
+        'model_fields.test_generatedfield.VirtualGeneratedFieldTests.test_bulk_update',
+        'model_fields.test_generatedfield.VirtualGeneratedFieldTests.test_save',
+        'model_fields.test_generatedfield.VirtualGeneratedFieldTests.test_update',
         'model_fields.test_imagefield.ImageFieldDimensionsFirstTests.test_field_save_and_delete_methods',
         'model_fields.test_imagefield.ImageFieldNoDimensionsTests.test_field_save_and_delete_methods',
         'model_fields.test_imagefield.ImageFieldOneDimensionTests.test_field_save_and_delete_methods',

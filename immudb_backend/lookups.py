@@ -15,10 +15,11 @@ import copy
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
-from django.db.models import Count, lookups
-from django.db.models.expressions import Col, Exists, Ref, Star, Value
+from django.db.models import Count, TextField, lookups
+from django.db.models.expressions import Col, Exists, Func, Ref, Star, Value
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs, Length, Substr
+from django.db.models.functions.text import ConcatPair
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
@@ -284,6 +285,23 @@ def abs_as_immudb(self, compiler, connection):
     return sql, params
 
 
+def concat_pair_as_immudb(self, compiler, connection):
+    """immudb's CONCAT takes text only (a NULL counts as empty text): other values are cast to it."""
+    clone = self.copy()
+    clone.set_source_expressions([_as_text(e, connection) for e in clone.get_source_expressions()])
+    return clone.as_sql(compiler, connection)
+
+
+def _as_text(expression, connection):
+    if (expression.output_field.db_type(connection) or "").startswith("VARCHAR"):
+        return expression
+    # 1.9 casts only UUIDs and JSON to VARCHAR; a number becomes JSON first.
+    template = "CAST(%(expressions)s AS VARCHAR)"
+    if not connection.features.is_immudb_1_11:
+        template = "CAST(CAST(%(expressions)s AS JSON) AS VARCHAR)"
+    return Func(expression, template=template, output_field=TextField())
+
+
 def comparison_as_immudb(self, compiler, connection):
     """``<``, ``<=``, ``>``, ``>=`` that a NULL never satisfies.
 
@@ -330,3 +348,4 @@ def register():
     Exists.as_immudb = exists_as_immudb
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb
+    ConcatPair.as_immudb = concat_pair_as_immudb

@@ -17,7 +17,8 @@ from .json_lookups import convert_key_text
 class DatabaseOperations(BaseDatabaseOperations):
     compiler_module = "immudb_backend.compiler"
     cast_char_field_without_max_length = "VARCHAR"
-    explain_prefix = None
+    # A query plan, as text rows (1.11; features.supports_explaining_query_execution).
+    explain_prefix = "EXPLAIN"
 
     def quote_name(self, name):
         if name.startswith('"') and name.endswith('"'):

@@ -21,7 +21,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import names_digest
 from django.db.models import CheckConstraint, UniqueConstraint
 
-from . import checks
+from . import checks, generated
 from .introspection import HIDDEN_TABLE_PREFIX
 
 # immudb takes at most 1024 entries per transaction, one per row written;
@@ -82,6 +82,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     # Column and table definitions ------------------------------------------
     def _iter_column_sql(self, column_db_type, params, model, field, field_db_params, include_default):
         yield column_db_type
+        if field.generated:
+            return  # an ordinary column the backend fills (generated.py)
         if not field.null and not field.primary_key:  # a primary key is NOT NULL already
             yield "NOT NULL"
         if field.has_db_default() and self.connection.features.supports_default_in_create:
@@ -238,6 +240,8 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             return
         if field.db_parameters(connection=self.connection)["type"] is None:
             return
+        if field.generated:
+            return self._add_generated_field(model, field)
         table = model._meta.db_table
         has_rows = self._has_rows(model)
         # ADD COLUMN makes only a nullable column, NULL in every row, and no
@@ -254,6 +258,22 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         )
         if field.unique or field.db_index:
             self._create_index(table, [field.column], unique=field.unique)
+
+    def _add_generated_field(self, model, field):
+        """A nullable column filled from each row's values, then indexed if asked."""
+        table = model._meta.db_table
+        definition, params = self._column_definition(model, field, field.unique or field.db_index)
+        self.execute(
+            self.sql_create_column
+            % {"table": self.quote_name(table), "column": self.quote_name(field.column), "definition": definition},
+            params or None,
+        )
+        if self._has_rows(model):
+            self.execute(*generated.backfill_sql(self, model, field))
+        if field.unique:
+            self._add_unique(model, [field.column])
+        elif field.db_index:
+            self._create_index(table, [field.column], unique=False)
 
     def remove_field(self, model, field):
         if field.many_to_many:

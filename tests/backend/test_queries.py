@@ -148,3 +148,15 @@ def test_a_null_satisfies_no_ordering_comparison(django_db):
     assert numbers(Everything.objects.exclude(number__lt=2)) == [None, 3]
     assert numbers(Everything.objects.filter(ratio__gt=F("number"))) == [1]
     assert numbers(Everything.objects.filter(number__lt=F("ratio"))) == [1]
+
+
+def test_explain_describes_the_plan_on_1_11(django_db):
+    books = Book.objects.filter(title="b").select_related("author")
+    if not django_db.features.is_immudb_1_11:
+        with pytest.raises(NotSupportedError, match="does not support explaining"):
+            books.explain()
+        return
+    plan = books.explain()
+    assert "Seq Scan" in plan and "Join" in plan and "\n" in plan
+    with pytest.raises(ValueError, match="Unknown options: analyze"):
+        books.explain(analyze=True)
