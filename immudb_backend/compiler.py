@@ -27,6 +27,7 @@ from django.db.models.sql import compiler
 
 from . import dbapi, names
 from .conflicts import without_unique_conflicts
+from .upserts import upsert
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -273,3 +274,8 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
             return f"{columns}VALUES ()" + ", ()" * match.group(1).count("(NULL)")
 
         return [(empty.sub(rows, sql, count=1), params) for sql, params in statements]
+
+    def execute_sql(self, returning_fields=None):
+        if self.query.on_conflict == OnConflict.UPDATE:
+            return upsert(self, returning_fields)
+        return super().execute_sql(returning_fields)
