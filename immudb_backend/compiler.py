@@ -28,6 +28,7 @@ from django.db.models.sql import compiler
 from . import dbapi, names
 from .conflicts import without_unique_conflicts
 from .generated import generated_fields, insert_value, update_values
+from .upserts import upsert
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
     DerivedAggregationSQLCompilerMixin,
@@ -288,3 +289,8 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
         if field.generated:
             return insert_value(field, obj)
         return super().pre_save_val(field, obj)
+
+    def execute_sql(self, returning_fields=None):
+        if self.query.on_conflict == OnConflict.UPDATE:
+            return upsert(self, returning_fields)
+        return super().execute_sql(returning_fields)

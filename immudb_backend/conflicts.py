@@ -41,8 +41,8 @@ def unique_groups(meta):
 
 
 def _first_with_new_values(model, group, objs, using):
-    keys = [_key(group, obj) for obj in objs]
-    existing = _existing_keys(model, group, [key for key in keys if key is not None], using)
+    keys = [row_key(group, obj) for obj in objs]
+    existing = existing_rows(model, group, [key for key in keys if key is not None], using)
     kept, seen = [], set()
     for obj, key in zip(objs, keys):
         if key is None:
@@ -53,20 +53,26 @@ def _first_with_new_values(model, group, objs, using):
     return kept
 
 
-def _key(group, obj):
+def row_key(group, obj):
+    """``obj``'s values of the fields ``group``; None if one is an expression, which only the server evaluates."""
     values = [getattr(obj, field.attname) for field in group]
     if any(hasattr(value, "resolve_expression") for value in values):
         return None
     return tuple(field.to_python(value) for field, value in zip(group, values))
 
 
-def _existing_keys(model, group, keys, using):
+def existing_rows(model, group, keys, using):
+    """The primary keys of ``model``'s rows that have values ``keys`` of the fields ``group``, by key."""
     names = [field.attname for field in group]
-    existing = set()
+    pk_names = [field.attname for field in model._meta.pk_fields]
+    found = {}
     for start in range(0, len(keys), LOOKUP_BATCH):
         condition = Q()
         for key in keys[start : start + LOOKUP_BATCH]:
             condition |= Q(**dict(zip(names, key)))
-        rows = model._base_manager.db_manager(using).filter(condition).values_list(*names)
-        existing.update(tuple(field.to_python(value) for field, value in zip(group, row)) for row in rows)
-    return existing
+        rows = model._base_manager.db_manager(using).filter(condition).values_list(*names, *pk_names)
+        for row in rows:
+            key = tuple(field.to_python(value) for field, value in zip(group, row))
+            pk = row[len(names) :]
+            found[key] = pk if len(pk) > 1 else pk[0]
+    return found

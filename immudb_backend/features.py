@@ -53,11 +53,10 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_parentheses_in_compound = False
     # Rows repeating a unique value are left out first (conflicts.py).
     supports_ignore_conflicts = True
-    # immudb 1.11's ON CONFLICT DO UPDATE sees only primary key conflicts,
-    # cannot name the proposed row (no EXCLUDED) and fails on a table with
-    # another UNIQUE index; 1.9 has only DO NOTHING.
-    supports_update_conflicts = False
-    supports_update_conflicts_with_target = False
+    # Rows that repeat the unique fields' values are updated, the others
+    # inserted (upserts.py): immudb's own ON CONFLICT cannot do it.
+    supports_update_conflicts = True
+    supports_update_conflicts_with_target = True
     supports_default_keyword_in_insert = False
     supports_default_keyword_in_bulk_insert = False
     # Generated columns are filled by the backend on every write (generated.py).
@@ -566,6 +565,12 @@ FAILURES_IMMUDB_1_9 = {
         'basic.tests.ModelRefreshTests.test_refresh_clears_one_to_one_field',
         'basic.tests.ModelRefreshTests.test_refresh_overwrites_queryset_fields',
         'basic.tests.ModelTest.test_queryset_delete_removes_all_items_in_that_queryset',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_two_fields_unique_fields_first',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_two_fields_unique_fields_second',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_unique_fields',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_unique_fields_pk',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_unique_fields_update_fields_db_column',
+        'bulk_create.tests.BulkCreateTests.test_update_conflicts_unique_two_fields_unique_fields_both',
         'delete.tests.DeletionTests.test_delete_with_keeping_parents_relationships',
         'delete.tests.DeletionTests.test_deletion_order',
         'delete.tests.DeletionTests.test_hidden_related',
