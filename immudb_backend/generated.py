@@ -50,9 +50,12 @@ def update_values(model, values):
     ``values`` are an UpdateQuery's ``(field, model, value)``; a generated
     field reading none of those fields keeps its value.
     """
+    generated = generated_fields(model)
+    if not generated:
+        return []
     new = {field: _as_expression(field, value) for field, _, value in values}
     updates = []
-    for field in generated_fields(model):
+    for field in generated:
         expression = _resolved(field)
         if any(col.target in new for col in _cols(expression)):
             updates.append((field, None, _with_values(field, new.get, expression)))
@@ -86,7 +89,7 @@ def _with_values(field, value_of, expression=None):
 def _as_expression(field, value):
     if hasattr(value, "resolve_expression"):
         return value
-    if hasattr(value, "prepare_database_save"):  # a model instance for a foreign key
+    if field.remote_field and hasattr(value, "prepare_database_save"):  # a model instance
         value = value.prepare_database_save(field)
     return Value(value, output_field=field)
 
