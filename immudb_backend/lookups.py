@@ -2,7 +2,8 @@
 
 immudb 1.9 reads LIKE's right side as an unanchored Go regular expression;
 1.11 reads it as SQL LIKE (with ILIKE). Subqueries inside WHERE arrive only
-in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first.
+in 1.11, so on 1.9 an ``__in=<queryset>`` runs its subquery first, as other
+subqueries do there (subqueries_first.py).
 
 immudb 1.11 rebuilds an IN or EXISTS subquery that has a WHERE for each
 outer row, keeping only its tables, columns and WHERE: its LIMIT, OFFSET,
@@ -16,15 +17,16 @@ import copy
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, TextField, lookups
-from django.db.models.expressions import Col, Exists, Func, Ref, Star, Value
+from django.db.models.expressions import Col, Exists, Func, Ref, Star, Subquery, Value
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs, Length, Substr
 from django.db.models.functions.text import ConcatPair
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
+from django.db.models.sql.query import Query
 
-from . import json_lookups, null_arithmetic
+from . import json_lookups, null_arithmetic, subqueries_first
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -139,6 +141,8 @@ def in_as_immudb(self, compiler, connection):
         return self.as_sql(compiler, connection)
     subquery = getattr(self.rhs, "query", self.rhs)
     if not connection.features.supports_subqueries_in_where:
+        if subqueries_first.reads_outer_query(subquery):
+            return subqueries_first.correlated_in_sql(self.lhs, subquery, compiler, connection)
         chunks = subquery.get_compiler(connection=connection).execute_sql(MULTI)
         values = list(dict.fromkeys(row[0] for chunk in chunks for row in chunk if row[0] is not None))
         if not values:
@@ -154,12 +158,27 @@ def in_as_immudb(self, compiler, connection):
 
 def exists_as_immudb(self, compiler, connection):
     """EXISTS in parentheses: immudb takes a bare one only as a whole condition, not as an operand."""
+    if not connection.features.supports_subqueries_in_where:
+        return subqueries_first.exists_sql(self, compiler, connection)
     # Django's EXISTS subqueries all have LIMIT 1, which an EXISTS may lose.
     if connection.features.supports_subqueries_in_where and loses_clauses(self.query, slicing_matters=False):
         sql, params = self.as_sql(compiler, connection, template="EXISTS(SELECT * FROM (%(subquery)s))")
     else:
         sql, params = self.as_sql(compiler, connection)
     return f"({sql})", params
+
+
+def subquery_as_immudb(self, compiler, connection):
+    if not connection.features.supports_subqueries_in_where:
+        return subqueries_first.scalar_sql(self.query, self.output_field, compiler, connection)
+    return self.as_sql(compiler, connection)
+
+
+def query_as_immudb(self, compiler, connection):
+    """A query as an operand, such as the right side of ``exact``."""
+    if not connection.features.supports_subqueries_in_where:
+        return subqueries_first.scalar_sql(self, self.output_field, compiler, connection)
+    return self.as_sql(compiler, connection)
 
 
 def loses_clauses(query, slicing_matters):
@@ -346,6 +365,8 @@ def register():
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
     Exists.as_immudb = exists_as_immudb
+    Subquery.as_immudb = subquery_as_immudb
+    Query.as_immudb = query_as_immudb
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb
     ConcatPair.as_immudb = concat_pair_as_immudb
