@@ -179,37 +179,61 @@ def correlated_sql(pairs, outer_conditions, rest, compiler, connection):
     return f"({sql})", params
 
 
+def never_has_rows(query, connection):
+    """Whether a subquery that reads the outer query has no rows for any outer row.
+
+    It has none when, without its conditions that read the outer query, it
+    has none (and adds none by aggregating).
+    """
+    if query.combinator or query.group_by is not None or query.where.contains_aggregate:
+        return False
+    if any(getattr(e, "contains_aggregate", False) for e in [*query.select, *query.annotation_select.values()]):
+        return False
+    aliases = aliases_within(query)
+    relaxed = query.exists()
+    relaxed.where = WhereNode([c for c in conjuncts(query.where) if not reads_outside(c, aliases)], AND)
+    if reads_outer_query(relaxed):
+        return False
+    return not relaxed.get_compiler(connection=connection).has_results()
+
+
 def exists_sql(exists, compiler, connection):
     """An EXISTS on immudb 1.9, its subquery run first (see above)."""
     query = exists.query
     if not reads_outer_query(query):
         return compiler.compile(Value(query.clone().get_compiler(connection=connection).has_results()))
     parts = split(query)
-    if parts is None:
-        raise NotSupportedError(
-            "immudb 1.9 has no subqueries outside FROM: an EXISTS can be run first only when it refers to the "
-            "outer query through equalities and conditions on the outer query, ANDed in its WHERE."
-        )
-    return correlated_sql(*parts, compiler, connection)
+    if parts is not None:
+        return correlated_sql(*parts, compiler, connection)
+    if never_has_rows(query, connection):
+        return compiler.compile(Value(False))
+    raise NotSupportedError(
+        "immudb 1.9 has no subqueries outside FROM: an EXISTS can be run first only when it refers to the "
+        "outer query through equalities and conditions on the outer query, ANDed in its WHERE."
+    )
 
 
 def correlated_in_sql(lhs, query, compiler, connection):
     """``<lhs> IN (<subquery>)`` on immudb 1.9, for a subquery that reads the outer query."""
     selected = [*query.select, *query.annotation_select.values()]
     parts = None
-    if len(selected) == 1 and not query.is_sliced:
+    if len(selected) == 1 and not query.is_sliced and not reads_outside(selected[0], aliases_within(query)):
         parts = split(query, pairs=[(selected[0], lhs)])
-    if parts is None or reads_outside(selected[0], aliases_within(query)):
-        raise NotSupportedError(
-            "immudb 1.9 has no subqueries outside FROM: an IN subquery that refers to the outer query can be run "
-            "first only when it does so through equalities and conditions on the outer query, ANDed in its WHERE."
-        )
-    return correlated_sql(*parts, compiler, connection)
+    if parts is not None:
+        return correlated_sql(*parts, compiler, connection)
+    if never_has_rows(query, connection):
+        return compiler.compile(Value(False))
+    raise NotSupportedError(
+        "immudb 1.9 has no subqueries outside FROM: an IN subquery that refers to the outer query can be run "
+        "first only when it does so through equalities and conditions on the outer query, ANDed in its WHERE."
+    )
 
 
 def scalar_sql(query, output_field, compiler, connection):
     """A scalar subquery on immudb 1.9, run first: its value, NULL when it has no row."""
     if reads_outer_query(query):
+        if never_has_rows(query, connection):
+            return compiler.compile(Value(None, output_field=output_field))
         raise NotSupportedError(
             "immudb 1.9 has no subqueries outside FROM: a scalar subquery that refers to the outer query cannot "
             "be run first."
