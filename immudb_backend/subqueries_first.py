@@ -32,7 +32,6 @@ from django.db.models.sql.where import AND, OR, WhereNode
 from .null_arithmetic import may_be_null
 
 
-
 def is_plain_equality(condition):
     """Whether ``condition`` is ``exact`` written as ``<lhs> = <rhs>`` (a year's or a JSON key's is not)."""
     cls = type(condition)
