@@ -457,9 +457,6 @@ FAILURES_BOTH = {
         'lookup.tests.LookupTests.test_in_bulk_lots_of_ids',
         'queries.test_bulk_update.BulkUpdateTests.test_large_batch',
     },
-    'immudb 1.11 has no regular-expression match.': {
-        'lookup.tests.LookupTests.test_regex_non_string',
-    },
     'immudb lacks an SQL function Django uses here (LTRIM, ABS, RANDOM; COALESCE by name on 1.9).': {
         'aggregation.tests.AggregateTestCase.test_aggregation_default_using_decimal_from_database',
         'queries.tests.Queries1Tests.test_filter_by_related_field_nested_transforms',
@@ -759,6 +756,7 @@ FAILURES_IMMUDB_1_9 = {
     },
     'immudb 1.9 matches patterns against text columns only.': {
         'lookup.tests.LookupTests.test_lookup_int_as_str',
+        'lookup.tests.LookupTests.test_regex_non_string',
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'migrations.test_executor.ExecutorTests.test_atomic_operation_in_non_atomic_migration',
@@ -898,9 +896,7 @@ FAILURES_IMMUDB_1_11 = {
         'queries.test_db_returning.ReturningValuesTests.test_insert_returning_multiple',
         'queries.test_db_returning.ReturningValuesTests.test_insert_returning_non_integer',
     },
-    'immudb 1.11 has no regular-expression match.': {
-        'lookup.tests.LookupTests.test_regex_non_ascii',
-        'lookup.tests.LookupTests.test_regex_null',
+    'immudb 1.11 matches regular expressions against text only, not JSON.': {
         'model_fields.test_jsonfield.TestQuerying.test_key_iregex',
         'model_fields.test_jsonfield.TestQuerying.test_key_regex',
     },

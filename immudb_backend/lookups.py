@@ -123,7 +123,7 @@ def json_pattern_sql(lookup, compiler, operator, pattern):
 
 def regex_as_immudb(self, compiler, connection):
     if connection.features.has_sql_like:
-        raise NotSupportedError("immudb 1.11 has no regular-expression match; LIKE is SQL-standard there.")
+        return regex_by_replacing_sql(self, compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError("immudb matches a regex only against a value.")
     pattern = ("(?i)" if self.lookup_name == "iregex" else "") + str(self.rhs)
@@ -132,6 +132,28 @@ def regex_as_immudb(self, compiler, connection):
         return json_pattern
     lhs_sql, params = self.process_lhs(compiler, connection)
     return f"{lhs_sql} LIKE %s", [*params, pattern]
+
+
+def regex_by_replacing_sql(lookup, compiler, connection):
+    """``regex``/``iregex`` on 1.11, whose only regular expressions are REGEXP_REPLACE's (Go's RE2).
+
+    The pattern, widened to the whole text, replaces all of a matching
+    value: replaced by 'a' it is 'a' and by 'b' it is 'b', which no unchanged
+    value can be. A pattern RE2 cannot compile leaves the value unchanged,
+    so it matches nothing.
+    """
+    lhs = lookup.lhs.source if isinstance(lookup.lhs, Ref) else lookup.lhs
+    if isinstance(lhs, KeyTransform) or isinstance(lhs.output_field, JSONField):
+        raise NotSupportedError("immudb 1.11 matches regular expressions against text only, not JSON.")
+    lhs_sql, lhs_params = compiler.compile(_as_text(lookup.lhs, connection))
+    start, end = "^(?s:.*?)(?" + ("i" if lookup.lookup_name == "iregex" else "") + ":", ")(?s:.*)$"
+    if hasattr(lookup.rhs, "resolve_expression"):
+        rhs_sql, rhs_params = compiler.compile(lookup.rhs)
+        pattern_sql, pattern_params = f"CONCAT('{start}', {rhs_sql}, '{end}')", list(rhs_params)
+    else:
+        pattern_sql, pattern_params = "%s", [f"{start}{lookup.rhs}{end}"]
+    tests = [f"REGEXP_REPLACE({lhs_sql}, {pattern_sql}, '{mark}') = '{mark}'" for mark in "ab"]
+    return f"({' AND '.join(tests)})", [*lhs_params, *pattern_params] * 2
 
 
 def in_as_immudb(self, compiler, connection):
