@@ -218,7 +218,7 @@ class DatabaseOperations(BaseDatabaseOperations):
         return True
 
     def combine_expression(self, connector, sub_expressions):
-        """immudb has no operator for powers (1.11 has POWER) and none for bits."""
+        """immudb has no operator for powers (1.11 has POWER) and none for bits (see bitwise.py)."""
         if connector == "^":
             if not self.connection.features.is_immudb_1_11:
                 raise NotSupportedError("immudb 1.9 has no POWER function or operator.")
