@@ -12,19 +12,21 @@ a derived table cannot see the outer row, so a correlated one is refused.
 """
 
 import copy
+import math
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, TextField, lookups
 from django.db.models.expressions import Col, Exists, Func, Ref, Star, Value
 from django.db.models.fields.json import JSONField, KeyTransform
-from django.db.models.functions import Abs, Length, Substr
+from django.db.models.functions import Abs, Ceil, Floor, Length, Pi, Substr
 from django.db.models.functions.text import ConcatPair
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
 from . import json_lookups, null_arithmetic
+from .datetimes import A, fill, floor_mod
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -324,6 +326,32 @@ def _as_text(expression, connection):
     return Func(expression, template=template, output_field=TextField())
 
 
+def decimal_rounding_as_immudb(self, compiler, connection):
+    """FLOOR and CEIL of a decimal, exact on its stored INTEGER count of 10**-places.
+
+    FLOOR would see the scaled count (and 1.9 has none): the whole units
+    are the count less its remainder modulo one unit, counted from 0 up.
+    Other values keep FLOOR and CEIL (immudb 1.11 spells no CEILING).
+    """
+    (source,) = self.get_source_expressions()
+    places = getattr(source.output_field, "decimal_places", None) or 0
+    if source.output_field.get_internal_type() != "DecimalField" or not places:
+        return self.as_sql(compiler, connection, function="FLOOR" if isinstance(self, Floor) else "CEIL")
+    unit = 10**places
+    if isinstance(self, Floor):
+        template = f"({A} - {floor_mod(A, unit)})"
+    else:
+        template = f"({A} + {floor_mod(f'(0 - {A})', unit)})"
+    if null_arithmetic.may_be_null(source, compiler):
+        template = f"(CASE WHEN {A} IS NOT NULL THEN {template} END)"
+    return fill(template, {A: compiler.compile(source)})
+
+
+def pi_as_immudb(self, compiler, connection):
+    """immudb has no PI()."""
+    return repr(math.pi), []
+
+
 def comparison_as_immudb(self, compiler, connection):
     """``<``, ``<=``, ``>``, ``>=`` that a NULL never satisfies.
 
@@ -371,3 +399,6 @@ def register():
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb
     ConcatPair.as_immudb = concat_pair_as_immudb
+    Floor.as_immudb = decimal_rounding_as_immudb
+    Ceil.as_immudb = decimal_rounding_as_immudb
+    Pi.as_immudb = pi_as_immudb
