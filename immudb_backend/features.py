@@ -425,8 +425,6 @@ FAILURES_BOTH = {
         'schema.tests.SchemaTests.test_add_datefield_and_datetimefield_use_effective_default',
         'timezones.tests.ForcedTimeZoneDatabaseTests.test_read_datetime',
         'timezones.tests.ForcedTimeZoneDatabaseTests.test_write_datetime',
-        'timezones.tests.LegacyDatabaseTests.test_cursor_execute_returns_naive_datetime',
-        'timezones.tests.NewDatabaseTests.test_cursor_execute_returns_naive_datetime',
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'annotations.tests.NonAggregateAnnotationTestCase.test_decimal_annotation',

@@ -143,10 +143,8 @@ class DatabaseOperations(BaseDatabaseOperations):
         if isinstance(value, str):
             # A date moved by a duration is computed as text (datetimes.shifted).
             value = dateparse.parse_datetime(value)
-            if settings.USE_TZ:
-                value = timezone.make_aware(value, datetime.timezone.utc)
-        if value is not None and not settings.USE_TZ:
-            value = value.replace(tzinfo=None)
+        if value is not None and settings.USE_TZ:
+            value = timezone.make_aware(value, datetime.timezone.utc)
         return value
 
     def convert_datefield_value(self, value, expression, connection):
