@@ -29,6 +29,7 @@ from django.db.models.sql import compiler
 from . import dbapi, names
 from .conflicts import without_unique_conflicts
 from .generated import generated_fields, insert_value, update_values
+from .laterals import LateralJoinsMixin
 from .upserts import upsert
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
@@ -180,6 +181,7 @@ class CompoundQueryMixin:
 
 
 class SQLCompiler(
+    LateralJoinsMixin,
     CompoundQueryMixin,
     MaterializedAggregatesMixin,
     SelectedAggregatesMixin,

@@ -349,13 +349,9 @@ FAILURES_BOTH = {
         'expressions.tests.BasicExpressionsTests.test_update_jsonfield_case_when_key_is_null',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
-        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_subquery_annotation',
         'aggregation.tests.AggregateTestCase.test_add_implementation',
         'aggregation.tests.AggregateTestCase.test_aggregation_exists_multivalued_outeref',
         'aggregation.tests.AggregateTestCase.test_aggregation_nested_subquery_outerref',
-        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_multivalued',
-        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_related_field',
-        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values_collision',
         'aggregation.tests.AggregateTestCase.test_coalesced_empty_result_set',
         'aggregation.tests.AggregateTestCase.test_combine_different_types',
         'aggregation.tests.AggregateTestCase.test_having_with_no_group_by',
@@ -415,7 +411,6 @@ FAILURES_BOTH = {
         'aggregation.tests.AggregateAnnotationPruningTests.test_referenced_composed_subquery_requires_wrapping',
         'aggregation.tests.AggregateAnnotationPruningTests.test_referenced_subquery_requires_wrapping',
         'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation',
-        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values',
     },
     'The backend sends other queries than Django counts (row counts inside transactions, no RETURNING on 1.9).': {
         'delete.tests.FastDeleteTests.test_fast_delete_aggregation',
@@ -495,14 +490,10 @@ FAILURES_BOTH = {
     'immudb 1.11 correlates a subquery with the outer row only through plain column comparisons in IN or EXISTS (not in a scalar subquery, a function or LIKE); 1.9 has no such subqueries.': {
         'annotations.tests.NonAggregateAnnotationTestCase.test_annotation_filter_with_subquery',
         'expressions.tests.BasicExpressionsTests.test_annotation_with_outerref',
-        'expressions.tests.BasicExpressionsTests.test_nested_subquery',
         'expressions.tests.BasicExpressionsTests.test_nested_subquery_join_outer_ref',
         'expressions.tests.BasicExpressionsTests.test_nested_subquery_outer_ref_2',
         'expressions.tests.BasicExpressionsTests.test_nested_subquery_outer_ref_with_autofield',
         'expressions.tests.BasicExpressionsTests.test_slicing_of_outerref',
-        'expressions.tests.BasicExpressionsTests.test_subquery_filter_by_aggregate',
-        'expressions.tests.BasicExpressionsTests.test_subquery_in_filter',
-        'lookup.tests.LookupQueryingTests.test_filter_subquery_lhs',
     },
     'immudb cannot compare a date (stored as text) with a datetime.': {
         'queries.tests.Queries1Tests.test_filter_by_related_field_transform',
@@ -658,7 +649,11 @@ FAILURES_IMMUDB_1_9 = {
         'queries.tests.Queries1Tests.test_ticket_20250',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
+        'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_subquery_annotation',
         'aggregation.tests.AggregateTestCase.test_aggregate_transform',
+        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_multivalued',
+        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_related_field',
+        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values_collision',
         'update.tests.AdvancedTests.test_update_transformed_field',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
@@ -743,6 +738,7 @@ FAILURES_IMMUDB_1_9 = {
     },
     'immudb cannot evaluate an expression Django builds here (types, aliases or subquery columns).': {
         'aggregation.tests.AggregateTestCase.test_aggregate_annotation',
+        'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values',
     },
     'immudb 1.9 matches patterns against text columns only.': {
         'lookup.tests.LookupTests.test_lookup_int_as_str',
@@ -857,6 +853,12 @@ FAILURES_IMMUDB_1_9 = {
     'immudb matches patterns only against a value, not another column.': {
         'migrations.test_operations.OperationTests.test_add_constraint_percent_escaping',
         'migrations.test_operations.OperationTests.test_create_model_constraint_percent_escaping',
+    },
+    'immudb 1.11 correlates a subquery with the outer row only through plain column comparisons in IN or EXISTS (not in a scalar subquery, a function or LIKE); 1.9 has no such subqueries.': {
+        'expressions.tests.BasicExpressionsTests.test_nested_subquery',
+        'expressions.tests.BasicExpressionsTests.test_subquery_filter_by_aggregate',
+        'expressions.tests.BasicExpressionsTests.test_subquery_in_filter',
+        'lookup.tests.LookupQueryingTests.test_filter_subquery_lhs',
     },
 }
 

@@ -17,7 +17,7 @@ import math
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, TextField, lookups
-from django.db.models.expressions import Col, Exists, Func, Ref, Star, Value
+from django.db.models.expressions import Col, Exists, Func, Ref, Star, Subquery, Value
 from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs, Ceil, Floor, Length, Pi, Substr
 from django.db.models.functions.text import ConcatPair
@@ -25,7 +25,7 @@ from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 
-from . import json_lookups, null_arithmetic
+from . import json_lookups, laterals, null_arithmetic
 from .datetimes import A, fill, floor_mod
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
@@ -396,6 +396,7 @@ def register():
     lookups.IRegex.as_immudb = regex_as_immudb
     lookups.In.as_immudb = in_as_immudb
     Exists.as_immudb = exists_as_immudb
+    Subquery.as_immudb = laterals.subquery_as_immudb
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb
     ConcatPair.as_immudb = concat_pair_as_immudb
