@@ -161,11 +161,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             group = [renamed.get(c, c) for c in (meta.get_field(n.lstrip("-")).column for n in names)]
             return group if group and dropped not in group else None
 
-        unique = [[f.column] for f in fields if f.unique and not f.primary_key]
+        single = {f.column: _single_index(f, self.connection) for f in fields}
+        unique = [[column] for column, index in single.items() if index == "unique"]
         unique += [columns(t) for t in meta.unique_together]
         unique += [columns(c.fields) for c in meta.constraints if _is_plain_unique(c) and c.name != leaving]
         unique += list(extra_unique)
-        plain = [[f.column] for f in fields if f.db_index and not f.unique and not f.primary_key]
+        plain = [[column] for column, index in single.items() if index == "plain"]
         plain += [columns(i.fields) for i in meta.indexes if _is_plain_index(i) and i.name != leaving]
         unique = _distinct(unique)
         return unique, [g for g in _distinct(plain) if g not in unique]
@@ -299,14 +300,15 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             or (self._has_rows(model) and self._fill_value(field) is not None)
         ):
             return self._remake_table(model, create_field=field)
-        definition, params = self._column_definition(model, field, field.unique or field.db_index)
+        index = _single_index(field, self.connection)
+        definition, params = self._column_definition(model, field, index is not None)
         self.execute(
             self.sql_create_column
             % {"table": self.quote_name(table), "column": self.quote_name(field.column), "definition": definition},
             params or None,
         )
-        if field.unique or field.db_index:
-            self._create_index(table, [field.column], unique=field.unique)
+        if index:
+            self._create_index(table, [field.column], unique=index == "unique")
 
     def remove_field(self, model, field):
         if field.many_to_many:
@@ -353,7 +355,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             new_field.null,
             new_field.primary_key,
         )
-        old_index, new_index = _single_index(old_field), _single_index(new_field)
+        old_index, new_index = _single_index(old_field, self.connection), _single_index(new_field, self.connection)
         adds_unique = new_index == "unique" and old_index != "unique"
         changes_checks = self._alters_checks(model, old_field, new_field)
         if not same_column_def or (adds_unique and self._had_rows(model)) or changes_checks:
@@ -667,11 +669,19 @@ def _column_check_name(field):
 
 
 def _is_plain_unique(constraint):
+    """A unique constraint that immudb makes: on columns, with none of the options it lacks.
+
+    As Django does on a database without them, a deferrable or partial
+    unique constraint is not made (its system checks warn of that). immudb's
+    unique indexes take NULLs as equal, which is nulls_distinct=False.
+    """
     return (
         isinstance(constraint, UniqueConstraint)
-        and constraint.fields
+        and bool(constraint.fields)
         and constraint.condition is None
         and not constraint.include
+        and constraint.deferrable is None
+        and not constraint.nulls_distinct
     )
 
 
@@ -683,11 +693,24 @@ def _columns(model, names):
     return [model._meta.get_field(name.lstrip("-")).column for name in names]
 
 
-def _single_index(field):
-    """The index a field's own flags ask for on its column: "unique", "plain" or None."""
+def _single_index(field, connection):
+    """The index a field's own flags ask for on its column: "unique", "plain" or None.
+
+    As on MySQL, db_index makes no index on a column of a type immudb cannot
+    index (text without a length, BLOB, JSON); uniqueness is never dropped.
+    """
     if field.primary_key:
         return None
-    return "unique" if field.unique else "plain" if field.db_index else None
+    if field.unique:
+        return "unique"
+    return "plain" if field.db_index and _indexable(field.db_type(connection)) else None
+
+
+def _indexable(db_type):
+    """Whether immudb can index a column of ``db_type``: not JSON, nor VARCHAR or BLOB without a length."""
+    if db_type is None or _base_type(db_type) == "JSON":
+        return False
+    return "[" in db_type or _base_type(db_type) not in ("VARCHAR", "BLOB")
 
 
 def _stronger(index, other):
