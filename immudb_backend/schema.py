@@ -217,14 +217,15 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             self._drop_index(model._meta.db_table, columns)
         self._create_index(model._meta.db_table, columns, unique=True)
 
-    def _remove_meta_index(self, model, columns, name):
-        """Drop the index that Meta index or constraint ``name`` made, unless ``model`` declares it otherwise too.
+    def _remove_index_group(self, model, columns, leaving=None):
+        """Drop the index on ``columns`` unless ``model`` still declares one there.
 
-        One index on a group of columns serves every declaration of one there
-        (see _add_unique); a unique one that only a plain declaration still
-        needs becomes plain.
+        ``leaving`` is the name of the Meta index or constraint being removed,
+        if ``model`` still has it. One index on a group of columns serves every
+        declaration of one there (see _add_unique); a unique one that only a
+        plain declaration still needs becomes plain.
         """
-        unique, plain = self._column_groups(model, model._meta.local_concrete_fields, leaving=name)
+        unique, plain = self._column_groups(model, model._meta.local_concrete_fields, leaving=leaving)
         if columns in unique or columns == [f.column for f in model._meta.pk_fields]:
             return
         if columns in plain and not self._indexes(model).get(tuple(columns)):
@@ -245,7 +246,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
 
     def remove_index(self, model, index):
         if _is_plain_index(index):
-            self._remove_meta_index(model, _columns(model, index.fields), index.name)
+            self._remove_index_group(model, _columns(model, index.fields), leaving=index.name)
 
     def add_constraint(self, model, constraint):
         if isinstance(constraint, CheckConstraint):
@@ -257,7 +258,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
 
     def remove_constraint(self, model, constraint):
         if _is_plain_unique(constraint):
-            self._remove_meta_index(model, _columns(model, constraint.fields), constraint.name)
+            self._remove_index_group(model, _columns(model, constraint.fields), leaving=constraint.name)
         else:
             super().remove_constraint(model, constraint)
 
@@ -270,17 +271,19 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             # rebuilt table has its unique groups, the removed ones gone.
             return self._remake_table(model, extra_unique=added)
         for fields in sorted(olds - news):
-            self._drop_index(model._meta.db_table, _columns(model, fields))
+            self._remove_index_group(model, _columns(model, fields))
         for columns in added:
-            self._create_index(model._meta.db_table, columns, unique=True)
+            self._add_unique(model, columns)
 
     def alter_index_together(self, model, old_index_together, new_index_together):
         olds = {tuple(fields) for fields in old_index_together}
         news = {tuple(fields) for fields in new_index_together}
         for fields in sorted(olds - news):
-            self._drop_index(model._meta.db_table, _columns(model, fields))
+            self._remove_index_group(model, _columns(model, fields))
         for fields in sorted(news - olds):
-            self._create_index(model._meta.db_table, _columns(model, fields), unique=False)
+            columns = _columns(model, fields)
+            if self.collect_sql or tuple(columns) not in self._indexes(model):
+                self._create_index(model._meta.db_table, columns, unique=False)
 
     # Fields --------------------------------------------------------------------
     def add_field(self, model, field):
