@@ -820,9 +820,6 @@ FAILURES_IMMUDB_1_9 = {
         'migrations.test_operations.OperationTests.test_add_constraint_percent_escaping',
         'migrations.test_operations.OperationTests.test_create_model_constraint_percent_escaping',
     },
-    "immudb's limited schema changes (no ALTER COLUMN, UNIQUE/PK rules, logical DROP).": {
-        'schema.tests.SchemaTests.test_unique_together_with_fk',
-    },
     'immudb 1.9 has no column defaults: a row inserted without a column with a db_default gets none.': {
         'migrations.test_operations.OperationTests.test_add_field_both_defaults',
     },
