@@ -21,13 +21,15 @@ from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
 from django.db.models.constants import OnConflict
-from django.db.models.expressions import Col, CombinedExpression
+from django.db.models.expressions import Col, CombinedExpression, Value
+from django.db.models.functions import Now, Pi
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 from . import dbapi, names
 from .conflicts import without_unique_conflicts
 from .generated import generated_fields, insert_value, update_values
+from .laterals import LateralJoinsMixin
 from .upserts import upsert
 from .derived_aggregation import (
     DerivedAggregationAggregateCompilerMixin,
@@ -96,6 +98,12 @@ def may_average_nothing(having, query):
     return False
 
 
+def is_constant(expression):
+    """Whether ``expression`` has one value for the whole statement: made of values, NOW() and PI() only."""
+    leaves = [node for node in _nodes(expression) if not getattr(node, "get_source_expressions", list)()]
+    return all(isinstance(leaf, (Value, Now, Pi)) for leaf in leaves)
+
+
 def is_integer_power(node):
     return (
         isinstance(node, CombinedExpression)
@@ -128,6 +136,13 @@ class ImmudbCompilerMixin:
             (expression, (with_literals(sql, params) if params else sql, (), is_ref))
             for expression, (sql, params, is_ref) in super().get_order_by()
         ]
+
+    def collapse_group_by(self, expressions, having):
+        """GROUP BY without the constants among other expressions: they split no group, and immudb
+        groups by columns only. Django groups by a constant when an aggregate's default is one
+        (``Coalesce(Min(...), TruncDate(Now()))``)."""
+        expressions = super().collapse_group_by(expressions, having)
+        return [e for e in expressions if not is_constant(e)] or expressions
 
     def compile(self, node):
         if is_integer_power(node):
@@ -166,6 +181,7 @@ class CompoundQueryMixin:
 
 
 class SQLCompiler(
+    LateralJoinsMixin,
     CompoundQueryMixin,
     MaterializedAggregatesMixin,
     SelectedAggregatesMixin,

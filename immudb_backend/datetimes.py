@@ -399,11 +399,17 @@ def subtract_temporals(connection, internal_type, lhs, rhs):
     return fill(unless_null(difference, A, B), {A: lhs, B: rhs})
 
 
+def now_as_immudb(self, compiler, connection, **extra_context):
+    """The transaction's time: immudb has NOW() (UTC, with microseconds) and no CURRENT_TIMESTAMP."""
+    return self.as_sql(compiler, connection, template="NOW()", **extra_context)
+
+
 def register():
     from django.db.models.expressions import DurationExpression
-    from django.db.models.functions.datetime import TruncBase
+    from django.db.models.functions.datetime import Now, TruncBase
     from django.db.models.lookups import YearExact
 
     DurationExpression.as_immudb = duration_expression_as_immudb
+    Now.as_immudb = now_as_immudb
     TruncBase.as_immudb = trunc_as_immudb
     YearExact.as_immudb = year_exact_as_immudb

@@ -117,7 +117,9 @@ def decode_value(value: schema_pb2.SQLValue):
     if kind is None or kind == "null":
         return None
     if kind == "ts":
-        return EPOCH + datetime.timedelta(microseconds=value.ts)
+        # Naive UTC, as Django expects of a database without time zone
+        # support; its converters make the value aware when USE_TZ is on.
+        return (EPOCH + datetime.timedelta(microseconds=value.ts)).replace(tzinfo=None)
     return getattr(value, kind)
 
 

@@ -77,7 +77,8 @@ def _resolved(field):
 
 def _with_values(field, value_of, expression=None):
     """``field``'s expression with each column for which ``value_of`` has a value replaced by it."""
-    expression = expression or _resolved(field)
+    if expression is None:
+        expression = _resolved(field)
     replacements = {}
     for col in _cols(expression):
         value = value_of(col.target)

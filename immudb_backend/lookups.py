@@ -13,20 +13,22 @@ a derived table cannot see the outer row, so a correlated one is refused.
 """
 
 import copy
+import math
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError
 from django.db.models import Count, TextField, lookups
 from django.db.models.expressions import Col, Exists, Func, Ref, Star, Subquery, Value
 from django.db.models.fields.json import JSONField, KeyTransform
-from django.db.models.functions import Abs, Length, Substr
+from django.db.models.functions import Abs, Ceil, Floor, Length, Pi, Substr
 from django.db.models.functions.text import ConcatPair
 from django.db.models.sql.compiler import PositionRef
 from django.db.models.sql.constants import LOUTER, MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 from django.db.models.sql.query import Query
 
-from . import json_lookups, null_arithmetic, subqueries_first
+from . import json_lookups, laterals, null_arithmetic, subqueries_first
+from .datetimes import A, fill, floor_mod
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -125,7 +127,7 @@ def json_pattern_sql(lookup, compiler, operator, pattern):
 
 def regex_as_immudb(self, compiler, connection):
     if connection.features.has_sql_like:
-        raise NotSupportedError("immudb 1.11 has no regular-expression match; LIKE is SQL-standard there.")
+        return regex_by_replacing_sql(self, compiler, connection)
     if hasattr(self.rhs, "resolve_expression"):
         raise NotSupportedError("immudb matches a regex only against a value.")
     pattern = ("(?i)" if self.lookup_name == "iregex" else "") + str(self.rhs)
@@ -134,6 +136,28 @@ def regex_as_immudb(self, compiler, connection):
         return json_pattern
     lhs_sql, params = self.process_lhs(compiler, connection)
     return f"{lhs_sql} LIKE %s", [*params, pattern]
+
+
+def regex_by_replacing_sql(lookup, compiler, connection):
+    """``regex``/``iregex`` on 1.11, whose only regular expressions are REGEXP_REPLACE's (Go's RE2).
+
+    The pattern, widened to the whole text, replaces all of a matching
+    value: replaced by 'a' it is 'a' and by 'b' it is 'b', which no unchanged
+    value can be. A pattern RE2 cannot compile leaves the value unchanged,
+    so it matches nothing.
+    """
+    lhs = lookup.lhs.source if isinstance(lookup.lhs, Ref) else lookup.lhs
+    if isinstance(lhs, KeyTransform) or isinstance(lhs.output_field, JSONField):
+        raise NotSupportedError("immudb 1.11 matches regular expressions against text only, not JSON.")
+    lhs_sql, lhs_params = compiler.compile(_as_text(lookup.lhs, connection))
+    start, end = "^(?s:.*?)(?" + ("i" if lookup.lookup_name == "iregex" else "") + ":", ")(?s:.*)$"
+    if hasattr(lookup.rhs, "resolve_expression"):
+        rhs_sql, rhs_params = compiler.compile(lookup.rhs)
+        pattern_sql, pattern_params = f"CONCAT('{start}', {rhs_sql}, '{end}')", list(rhs_params)
+    else:
+        pattern_sql, pattern_params = "%s", [f"{start}{lookup.rhs}{end}"]
+    tests = [f"REGEXP_REPLACE({lhs_sql}, {pattern_sql}, '{mark}') = '{mark}'" for mark in "ab"]
+    return f"({' AND '.join(tests)})", [*lhs_params, *pattern_params] * 2
 
 
 def in_as_immudb(self, compiler, connection):
@@ -171,7 +195,7 @@ def exists_as_immudb(self, compiler, connection):
 def subquery_as_immudb(self, compiler, connection):
     if not connection.features.supports_subqueries_in_where:
         return subqueries_first.scalar_sql(self.query, self.output_field, compiler, connection)
-    return self.as_sql(compiler, connection)
+    return laterals.subquery_as_immudb(self, compiler, connection)
 
 
 def query_as_immudb(self, compiler, connection):
@@ -321,6 +345,32 @@ def _as_text(expression, connection):
     return Func(expression, template=template, output_field=TextField())
 
 
+def decimal_rounding_as_immudb(self, compiler, connection):
+    """FLOOR and CEIL of a decimal, exact on its stored INTEGER count of 10**-places.
+
+    FLOOR would see the scaled count (and 1.9 has none): the whole units
+    are the count less its remainder modulo one unit, counted from 0 up.
+    Other values keep FLOOR and CEIL (immudb 1.11 spells no CEILING).
+    """
+    (source,) = self.get_source_expressions()
+    places = getattr(source.output_field, "decimal_places", None) or 0
+    if source.output_field.get_internal_type() != "DecimalField" or not places:
+        return self.as_sql(compiler, connection, function="FLOOR" if isinstance(self, Floor) else "CEIL")
+    unit = 10**places
+    if isinstance(self, Floor):
+        template = f"({A} - {floor_mod(A, unit)})"
+    else:
+        template = f"({A} + {floor_mod(f'(0 - {A})', unit)})"
+    if null_arithmetic.may_be_null(source, compiler):
+        template = f"(CASE WHEN {A} IS NOT NULL THEN {template} END)"
+    return fill(template, {A: compiler.compile(source)})
+
+
+def pi_as_immudb(self, compiler, connection):
+    """immudb has no PI()."""
+    return repr(math.pi), []
+
+
 def comparison_as_immudb(self, compiler, connection):
     """``<``, ``<=``, ``>``, ``>=`` that a NULL never satisfies.
 
@@ -370,3 +420,6 @@ def register():
     lookups.Range.as_immudb = range_as_immudb
     Substr.as_immudb = substr_as_immudb
     ConcatPair.as_immudb = concat_pair_as_immudb
+    Floor.as_immudb = decimal_rounding_as_immudb
+    Ceil.as_immudb = decimal_rounding_as_immudb
+    Pi.as_immudb = pi_as_immudb

@@ -18,6 +18,8 @@ from django.db.models.expressions import Col, CombinedExpression, ExpressionWrap
 from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import LOUTER
 
+from . import bitwise
+
 ARITHMETIC = {
     CombinedExpression.ADD,
     CombinedExpression.SUB,
@@ -92,6 +94,8 @@ def set_conditions(expressions, compiler):
 
 
 def combined_as_immudb(self, compiler, connection):
+    if self.connector in bitwise.CONNECTORS:
+        return bitwise.bitwise_sql(self, compiler, lambda operand: may_be_null(operand, compiler))
     if not is_plain_arithmetic(self):
         return self.as_sql(compiler, connection)
     sql, params = unguarded_sql(self, compiler, connection)

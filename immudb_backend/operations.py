@@ -143,10 +143,8 @@ class DatabaseOperations(BaseDatabaseOperations):
         if isinstance(value, str):
             # A date moved by a duration is computed as text (datetimes.shifted).
             value = dateparse.parse_datetime(value)
-            if settings.USE_TZ:
-                value = timezone.make_aware(value, datetime.timezone.utc)
-        if value is not None and not settings.USE_TZ:
-            value = value.replace(tzinfo=None)
+        if value is not None and settings.USE_TZ:
+            value = timezone.make_aware(value, datetime.timezone.utc)
         return value
 
     def convert_datefield_value(self, value, expression, connection):
@@ -218,7 +216,7 @@ class DatabaseOperations(BaseDatabaseOperations):
         return True
 
     def combine_expression(self, connector, sub_expressions):
-        """immudb has no operator for powers (1.11 has POWER) and none for bits."""
+        """immudb has no operator for powers (1.11 has POWER) and none for bits (see bitwise.py)."""
         if connector == "^":
             if not self.connection.features.is_immudb_1_11:
                 raise NotSupportedError("immudb 1.9 has no POWER function or operator.")

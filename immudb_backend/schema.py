@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, DataError, NotSupportedError, ProgrammingError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import names_digest
-from django.db.models import CheckConstraint, UniqueConstraint
+from django.db.models import CheckConstraint, UniqueConstraint, Value
 
 from . import checks, generated
 from .introspection import HIDDEN_TABLE_PREFIX
+from .names import encode
 
 # immudb takes at most 1024 entries per transaction, one per row written;
 # each batch is one statement and, outside a transaction, one commit.
@@ -86,10 +87,27 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             return  # an ordinary column the backend fills (generated.py)
         if not field.null and not field.primary_key:  # a primary key is NOT NULL already
             yield "NOT NULL"
-        if field.has_db_default() and self.connection.features.supports_default_in_create:
-            default_sql, default_params = self.db_default_sql(field)
+        if (default_sql := self._literal_default_sql(field)) is not None:
             yield f"DEFAULT {default_sql}"
-            params.extend(default_params)
+
+    def _literal_default_sql(self, field):
+        """The literal SQL of ``field``'s database default for its column, or None for none.
+
+        immudb (1.11; 1.9 has no column defaults) keeps a default as the text
+        it prints and parses that text again whenever it loads the table. A
+        parameter prints as its name, so it must be a literal; a default whose
+        text does not read back (see checks.stored_safely) is silently lost
+        there, so the column gets none. Django's own inserts still write the
+        field's db_default; only SQL that leaves the column out misses it.
+        """
+        if not (field.has_db_default() and self.connection.features.supports_default_in_create):
+            return None
+        sql, params = self.db_default_sql(field)
+        try:
+            sql %= tuple(self.prepare_default(p) for p in params)
+        except NotSupportedError:
+            return None  # a value with no literal form here (a date, bytes, ...)
+        return sql if checks.stored_safely(sql) else None
 
     def _column_definition(self, model, field, indexed):
         """``TYPE [NOT NULL] [DEFAULT ...]`` and its params, or (None, None) for no column."""
@@ -109,16 +127,18 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             pk = [f.column for f in fields if f.primary_key][-1:]
         if not pk:
             raise NotSupportedError(f"immudb tables need a primary key; table {table!r} would have none.")
+        unique = [group for group in unique if group != pk]  # the primary key's index is unique
         indexed = {column for group in unique + plain + [pk] for column in group}
-        columns, params = [], []
+        definitions, params = [], []
         for field in fields:
             definition, field_params = self._column_definition(model, field, field.column in indexed)
             if definition is not None:
-                columns.append(f"{self.quote_name(field.column)} {definition}")
+                definitions.append((f"{self.quote_name(field.column)} {definition}", field_params))
                 params.extend(field_params)
-        columns.append(f"PRIMARY KEY ({', '.join(map(self.quote_name, pk))})")
-        # With parameters, a "%" in a check's literals must reach the driver as "%%".
-        columns.extend(clause.replace("%", "%%") if params else clause for clause in (check_clauses or {}).values())
+        definitions.append((f"PRIMARY KEY ({', '.join(map(self.quote_name, pk))})", []))
+        definitions.extend((clause, []) for clause in (check_clauses or {}).values())
+        # With parameters, a "%" in the literals of a default or a check must reach the driver as "%%".
+        columns = [sql.replace("%", "%%") if params and not own else sql for sql, own in definitions]
         self.execute(
             self.sql_create_table % {"table": self.quote_name(table), "definition": ", ".join(columns)},
             params or None,
@@ -128,11 +148,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         for group in plain:
             self._create_index(table, group, unique=False)
 
-    def _column_groups(self, model, fields, renamed=None, dropped=None, extra_unique=()):
+    def _column_groups(self, model, fields, renamed=None, dropped=None, extra_unique=(), leaving=None):
         """The (unique, plain) index column groups of ``fields`` under ``model``'s Meta.
 
         ``renamed`` maps old to new column names and ``dropped`` is a column
-        that no longer exists, for a table being rebuilt. Conditional and
+        that no longer exists, for a table being rebuilt; ``leaving`` is the
+        name of a Meta index or constraint being removed. Conditional and
         expression constraints and indexes are left out: immudb cannot make
         them, and Django's system checks warn about them.
         """
@@ -142,12 +163,13 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             group = [renamed.get(c, c) for c in (meta.get_field(n.lstrip("-")).column for n in names)]
             return group if group and dropped not in group else None
 
-        unique = [[f.column] for f in fields if f.unique and not f.primary_key]
+        single = {f.column: _single_index(f, self.connection) for f in fields}
+        unique = [[column] for column, index in single.items() if index == "unique"]
         unique += [columns(t) for t in meta.unique_together]
-        unique += [columns(c.fields) for c in meta.constraints if _is_plain_unique(c)]
+        unique += [columns(c.fields) for c in meta.constraints if _is_plain_unique(c) and c.name != leaving]
         unique += list(extra_unique)
-        plain = [[f.column] for f in fields if f.db_index and not f.unique and not f.primary_key]
-        plain += [columns(i.fields) for i in meta.indexes if i.fields and i.condition is None]
+        plain = [[column] for column, index in single.items() if index == "plain"]
+        plain += [columns(i.fields) for i in meta.indexes if _is_plain_index(i) and i.name != leaving]
         unique = _distinct(unique)
         return unique, [g for g in _distinct(plain) if g not in unique]
 
@@ -182,20 +204,51 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         )
 
     def _add_unique(self, model, columns):
-        """A new UNIQUE index: made in place on an empty table, else by a rebuild."""
-        if self._has_rows(model):
+        """A new UNIQUE index: made in place on a table that never had rows, else by a rebuild.
+
+        immudb knows an index by its columns only, so a unique one already
+        there serves, and a plain one there gives way.
+        """
+        existing = None if self.collect_sql else self._indexes(model).get(tuple(columns))
+        if existing:
+            return
+        if self._had_rows(model):
             self._remake_table(model, extra_unique=[columns])
-        else:
-            self._create_index(model._meta.db_table, columns, unique=True)
+            return
+        if existing is not None:
+            self._drop_index(model._meta.db_table, columns)
+        self._create_index(model._meta.db_table, columns, unique=True)
+
+    def _remove_index_group(self, model, columns, leaving=None):
+        """Drop the index on ``columns`` unless ``model`` still declares one there.
+
+        ``leaving`` is the name of the Meta index or constraint being removed,
+        if ``model`` still has it. One index on a group of columns serves every
+        declaration of one there (see _add_unique); a unique one that only a
+        plain declaration still needs becomes plain.
+        """
+        unique, plain = self._column_groups(model, model._meta.local_concrete_fields, leaving=leaving)
+        if columns in unique or columns == [f.column for f in model._meta.pk_fields]:
+            return
+        if columns in plain and not self._indexes(model).get(tuple(columns)):
+            return
+        self._drop_index(model._meta.db_table, columns)
+        if columns in plain:
+            self._create_index(model._meta.db_table, columns, unique=False)
 
     def add_index(self, model, index):
-        if index.contains_expressions or index.condition is not None:
-            raise NotSupportedError(f"immudb cannot create expression or partial index {index.name!r}.")
-        self._create_index(model._meta.db_table, _columns(model, index.fields), unique=False)
+        # As Django does where a database lacks them, indexes on expressions
+        # are not made; nor are partial ones, as in create_model.
+        if not _is_plain_index(index):
+            return None
+        columns = _columns(model, index.fields)
+        if not self.collect_sql and tuple(columns) in self._indexes(model):
+            return None  # the index there serves (see _add_unique)
+        self._create_index(model._meta.db_table, columns, unique=False)
 
     def remove_index(self, model, index):
-        if index.fields and index.condition is None:
-            self._drop_index(model._meta.db_table, _columns(model, index.fields))
+        if _is_plain_index(index):
+            self._remove_index_group(model, _columns(model, index.fields), leaving=index.name)
 
     def add_constraint(self, model, constraint):
         if isinstance(constraint, CheckConstraint):
@@ -207,7 +260,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
 
     def remove_constraint(self, model, constraint):
         if _is_plain_unique(constraint):
-            self._drop_index(model._meta.db_table, _columns(model, constraint.fields))
+            self._remove_index_group(model, _columns(model, constraint.fields), leaving=constraint.name)
         else:
             super().remove_constraint(model, constraint)
 
@@ -215,22 +268,24 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         olds = {tuple(fields) for fields in old_unique_together}
         news = {tuple(fields) for fields in new_unique_together}
         added = [_columns(model, fields) for fields in sorted(news - olds)]
-        if added and self._has_rows(model):
+        if added and self._had_rows(model):
             # ``model`` is the state after the change, as in a migration: the
             # rebuilt table has its unique groups, the removed ones gone.
             return self._remake_table(model, extra_unique=added)
         for fields in sorted(olds - news):
-            self._drop_index(model._meta.db_table, _columns(model, fields))
+            self._remove_index_group(model, _columns(model, fields))
         for columns in added:
-            self._create_index(model._meta.db_table, columns, unique=True)
+            self._add_unique(model, columns)
 
     def alter_index_together(self, model, old_index_together, new_index_together):
         olds = {tuple(fields) for fields in old_index_together}
         news = {tuple(fields) for fields in new_index_together}
         for fields in sorted(olds - news):
-            self._drop_index(model._meta.db_table, _columns(model, fields))
+            self._remove_index_group(model, _columns(model, fields))
         for fields in sorted(news - olds):
-            self._create_index(model._meta.db_table, _columns(model, fields), unique=False)
+            columns = _columns(model, fields)
+            if self.collect_sql or tuple(columns) not in self._indexes(model):
+                self._create_index(model._meta.db_table, columns, unique=False)
 
     # Fields --------------------------------------------------------------------
     def add_field(self, model, field):
@@ -243,21 +298,24 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         if field.generated:
             return self._add_generated_field(model, field)
         table = model._meta.db_table
-        has_rows = self._has_rows(model)
         # ADD COLUMN makes only a nullable column, NULL in every row, and no
-        # check; a new UNIQUE index needs an empty table.
-        if not field.null or self._column_check(field) or (
-            has_rows and (field.unique or self._fill_value(field) is not None)
+        # check; a new UNIQUE index needs a table that never had rows.
+        if (
+            not field.null
+            or self._column_check(field)
+            or (field.unique and self._had_rows(model))
+            or (self._has_rows(model) and self._fill_value(field) is not None)
         ):
             return self._remake_table(model, create_field=field)
-        definition, params = self._column_definition(model, field, field.unique or field.db_index)
+        index = _single_index(field, self.connection)
+        definition, params = self._column_definition(model, field, index is not None)
         self.execute(
             self.sql_create_column
             % {"table": self.quote_name(table), "column": self.quote_name(field.column), "definition": definition},
             params or None,
         )
-        if field.unique or field.db_index:
-            self._create_index(table, [field.column], unique=field.unique)
+        if index:
+            self._create_index(table, [field.column], unique=index == "unique")
 
     def _add_generated_field(self, model, field):
         """A nullable column filled from each row's values, then indexed if asked."""
@@ -283,10 +341,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         if field.db_parameters(connection=self.connection)["type"] is None:
             return
         table = model._meta.db_table
-        with self.connection.cursor() as cursor:
-            constraints = self.connection.introspection.get_constraints(cursor, table).values()
-        column = self.connection.introspection.identifier_converter(field.column)
-        groups = [c["columns"] for c in constraints if column in c["columns"]]
+        groups = [group for group in self._index_groups(model) if field.column in group]
         if any(len(group) > 1 for group in groups) or self._checks_read(model, field.column):
             # Dropping the column would leave the other columns' index behind.
             return self._remake_table(model, delete_field=field)
@@ -295,6 +350,27 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             self._drop_index(table, group)
         self.execute(self.sql_delete_column % {"table": self.quote_name(table), "column": self.quote_name(field.column)})
 
+    def _index_groups(self, model):
+        """The column groups of the indexes of ``model``'s table, the primary key's too."""
+        return [list(columns) for columns in self._indexes(model)]
+
+    def _indexes(self, model):
+        """{columns: unique} of the indexes of ``model``'s table, the primary key's too.
+
+        They are read from the server; for SQL that is only written out, the
+        table may not be there yet, so they come from the model.
+        """
+        if self.collect_sql:
+            unique, plain = self._column_groups(model, model._meta.local_concrete_fields)
+            pk = [f.column for f in model._meta.pk_fields]
+            return {tuple(group): group in unique or group == pk for group in [pk, *unique, *plain]}
+        introspection = self.connection.introspection
+        with self.connection.cursor() as cursor:
+            constraints = introspection.get_constraints(cursor, model._meta.db_table).values()
+        # immudb reports names folded to lower case.
+        columns = {introspection.identifier_converter(f.column): f.column for f in model._meta.local_concrete_fields}
+        return {tuple(columns.get(c, c) for c in constraint["columns"]): constraint["unique"] for constraint in constraints}
+
     def _alter_field(self, model, old_field, new_field, old_type, new_type, old_db_params, new_db_params, strict=False):
         table = model._meta.db_table
         same_column_def = (old_type, old_field.null, old_field.primary_key) == (
@@ -302,12 +378,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             new_field.null,
             new_field.primary_key,
         )
-        old_index, new_index = _single_index(old_field), _single_index(new_field)
+        old_index, new_index = _single_index(old_field, self.connection), _single_index(new_field, self.connection)
         adds_unique = new_index == "unique" and old_index != "unique"
         changes_checks = self._alters_checks(model, old_field, new_field)
-        if not same_column_def or (adds_unique and self._has_rows(model)) or changes_checks:
+        if not same_column_def or (adds_unique and self._had_rows(model)) or changes_checks:
             return self._remake_table(model, alter_field=(old_field, new_field))
-        if old_field.column != new_field.column:
+        if _stored_name(old_field.column) != _stored_name(new_field.column):
             self.execute(
                 self.sql_rename_column
                 % {
@@ -316,23 +392,50 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                     "new_column": self.quote_name(new_field.column),
                 }
             )
-        if old_index != new_index:
-            if old_index:
+        # The column's index also serves what Meta declares on the column alone (see _add_unique).
+        others = self._column_groups(model, [f for f in model._meta.local_concrete_fields if f.name != old_field.name])
+        declared = "unique" if [old_field.column] in others[0] else "plain" if [old_field.column] in others[1] else None
+        have, want = _stronger(old_index, declared), _stronger(new_index, declared)
+        if have != want:
+            if have:
                 self._drop_index(table, [new_field.column])
-            if new_index:
-                self._create_index(table, [new_field.column], unique=new_index == "unique")
+            if want:
+                self._create_index(table, [new_field.column], unique=want == "unique")
 
     def _has_rows(self, model):
+        if self.collect_sql:
+            return True  # SQL written out must do for whatever the table holds then
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {self.quote_name(model._meta.db_table)} LIMIT 1")
             return cursor.fetchone() is not None
 
+    def _had_rows(self, model):
+        """Whether ``model``'s table ever held a row, deleted ones included.
+
+        Both server versions refuse a UNIQUE index on a table with rows. They
+        make one on a table whose rows were all deleted, but it lets in
+        duplicates of the values those rows had (as any UNIQUE index does for
+        the value of a row deleted later). So only a table with no past gets
+        one in place; a rebuilt table starts without a past.
+        """
+        if self.collect_sql:
+            return True
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM (HISTORY OF {self.quote_name(model._meta.db_table)}) LIMIT 1")
+            return cursor.fetchone() is not None
+
     def _fill_value(self, field):
-        """The value that existing rows get for ``field``: its default, if any."""
-        value = self.effective_default(field)
-        if value is None and field.has_db_default() and hasattr(field.db_default, "value"):
-            value = field.db_default.value
-        return value
+        """The value that existing rows get for ``field``: its database default, else its default."""
+        if not field.has_db_default():
+            return self.effective_default(field)
+        expression = field._db_default_expression
+        if isinstance(expression, Value):
+            return field.get_db_prep_save(expression.value, self.connection)
+        # An expression, such as Now(), is evaluated once for all the rows.
+        sql, params = self.db_default_sql(field)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}{self.connection.features.bare_select_suffix}", params)
+            return cursor.fetchone()[0]
 
     # Table rebuild -------------------------------------------------------------
     def _remake_table(
@@ -341,36 +444,45 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         """Rebuild ``model``'s table with one change, keeping every row."""
         meta = model._meta
         table = meta.db_table
-        if self.collect_sql:
-            raise NotSupportedError(
-                f"This change rebuilds table {table!r} and copies its rows, which cannot be written out as SQL."
-            )
         fields = list(meta.local_concrete_fields)
         # Each column of the new table: the old column it is copied from (None
-        # for a new column), a conversion if its type changes, a value for NULLs.
+        # for a new column), a conversion if its type changes, and the field
+        # whose default replaces NULLs.
         sources = {f.column: f.column for f in fields}
-        converters, fills, renamed, dropped = {}, {}, {}, None
+        converters, filled_by, renamed, dropped = {}, {}, {}, None
         if delete_field is not None:
             fields = [f for f in fields if f.name != delete_field.name]
             del sources[delete_field.column]
             dropped = delete_field.column
         if alter_field is not None:
             old, new = alter_field
-            fields = [new if f.name == old.name else f for f in fields]
+            # The model may have the new field already (it is the state after the change).
+            fields = [new if f.name == old.name else f for f in fields if f.name != new.name or f.name == old.name]
+            if new not in fields:
+                fields.append(new)
             del sources[old.column]
             sources[new.column] = old.column
             renamed[old.column] = new.column
             if _base_type(old.db_type(self.connection)) != _base_type(new.db_type(self.connection)):
                 converters[new.column] = self._converter(old, new)
             if not new.null:
-                fills[new.column] = self._fill_value(new)
+                filled_by[new.column] = new
         if create_field is not None:
             fields.append(create_field)
             sources[create_field.column] = None
-            fills[create_field.column] = self._fill_value(create_field)
+            filled_by[create_field.column] = create_field
         unique, plain = self._column_groups(model, fields, renamed, dropped, extra_unique)
         check_clauses = self._check_clauses(model, fields, renamed, dropped, extra_checks)
+        new_table = f"{table}__new"
+        old_checks = self._check_names(model, meta.local_concrete_fields, added=extra_checks)
+        if self.collect_sql:
+            self._create_table(model, new_table, fields, unique, plain, check_clauses)
+            self._write_copy(table, new_table, sources, converters, filled_by)
+            self._drop_checks(table, old_checks)
+            self._swap_tables(table, new_table)
+            return
 
+        fills = {column: self._fill_value(field) for column, field in filled_by.items()}
         columns = list(sources)
         read = [source for source in sources.values() if source is not None]
         rows = []
@@ -383,7 +495,6 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
                     value = converters[column](value)
                 row.append(fills.get(column) if value is None else value)
             rows.append(row)
-        new_table = f"{table}__new"
         self._create_table(model, new_table, fields, unique, plain, check_clauses)
         try:
             self._insert_rows(new_table, columns, rows)
@@ -391,13 +502,50 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             self._drop_checks(new_table, check_clauses)
             self.execute(self.sql_delete_table % {"table": self.quote_name(new_table)})
             raise type(e)(f"Cannot change table {table!r}, which is left unchanged: {e}") from e
-        self._drop_checks(table, self._check_names(model, meta.local_concrete_fields, added=extra_checks))
+        self._drop_checks(table, old_checks)
         try:
             self._swap_tables(table, new_table)
         except ProgrammingError as e:
             if not _is_drop_with_checks_error(e):
                 raise
             self._swap_tables(table, new_table, hide_old=True)
+
+    def _write_copy(self, table, new_table, sources, converters, filled_by):
+        """The copy of a rebuild as one INSERT ... SELECT, for SQL that is written out, not run.
+
+        Run, a rebuild copies rows in batches (immudb takes at most 1024 rows
+        in one transaction) and converts values as Django does; written out,
+        the copy is one statement and cannot change a column's type.
+        """
+        if converters:
+            raise NotSupportedError(
+                f"This change converts the values of table {table!r} in Python, which cannot be written out as SQL."
+            )
+        selected = []
+        for column, source in sources.items():
+            field = filled_by.get(column)
+            if field is None:
+                selected.append(self.quote_name(source))
+            elif source is None:
+                selected.append(self._fill_sql(field))
+            elif self.connection.features.has_coalesce:
+                selected.append(f"COALESCE({self.quote_name(source)}, {self._fill_sql(field)})")
+            else:
+                raise NotSupportedError(
+                    f"Making column {column!r} NOT NULL fills its NULLs, which cannot be written out as SQL "
+                    "for an immudb server without COALESCE."
+                )
+        self.execute(
+            f"INSERT INTO {self.quote_name(new_table)} ({', '.join(map(self.quote_name, sources))}) "
+            f"SELECT {', '.join(selected)} FROM {self.quote_name(table)}"
+        )
+
+    def _fill_sql(self, field):
+        """The SQL of the value that existing rows get for ``field`` (see _fill_value)."""
+        if field.has_db_default():
+            sql, params = self.db_default_sql(field)
+            return sql % tuple(self.prepare_default(p) for p in params)
+        return self.quote_value(self.effective_default(field))
 
     def _swap_tables(self, table, new_table, hide_old=False):
         """Replace ``table`` by ``new_table``; ``hide_old`` renames the old one out of sight (see execute)."""
@@ -406,13 +554,16 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
             remove = self.sql_rename_table % {"old_table": self.quote_name(table), "new_table": hidden}
         else:
             remove = self.sql_delete_table % {"table": self.quote_name(table)}
+        rename = self.sql_rename_table % {"old_table": self.quote_name(new_table), "new_table": self.quote_name(table)}
+        if self.collect_sql:
+            self.execute(remove)
+            self.execute(rename)
+            return
         # immudb commits or discards DDL in a transaction as a whole, so the
         # swap is atomic (Django's execute() refuses DDL in a transaction).
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.execute(remove)
-            cursor.execute(
-                self.sql_rename_table % {"old_table": self.quote_name(new_table), "new_table": self.quote_name(table)}
-            )
+            cursor.execute(rename)
 
     # Check constraints (see checks.py) ------------------------------------------
     def _check_clauses(self, model, fields, renamed=None, dropped=None, extra=()):
@@ -541,23 +692,58 @@ def _column_check_name(field):
 
 
 def _is_plain_unique(constraint):
+    """A unique constraint that immudb makes: on columns, with none of the options it lacks.
+
+    As Django does on a database without them, a deferrable or partial
+    unique constraint is not made (its system checks warn of that). immudb's
+    unique indexes take NULLs as equal, which is nulls_distinct=False.
+    """
     return (
         isinstance(constraint, UniqueConstraint)
-        and constraint.fields
+        and bool(constraint.fields)
         and constraint.condition is None
         and not constraint.include
+        and constraint.deferrable is None
+        and not constraint.nulls_distinct
     )
+
+
+def _is_plain_index(index):
+    return bool(index.fields) and index.condition is None
 
 
 def _columns(model, names):
     return [model._meta.get_field(name.lstrip("-")).column for name in names]
 
 
-def _single_index(field):
-    """The index a field's own flags ask for on its column: "unique", "plain" or None."""
+def _single_index(field, connection):
+    """The index a field's own flags ask for on its column: "unique", "plain" or None.
+
+    As on MySQL, db_index makes no index on a column of a type immudb cannot
+    index (text without a length, BLOB, JSON); uniqueness is never dropped.
+    """
     if field.primary_key:
         return None
-    return "unique" if field.unique else "plain" if field.db_index else None
+    if field.unique:
+        return "unique"
+    return "plain" if field.db_index and _indexable(field.db_type(connection)) else None
+
+
+def _indexable(db_type):
+    """Whether immudb can index a column of ``db_type``: not JSON, nor VARCHAR or BLOB without a length."""
+    if db_type is None or _base_type(db_type) == "JSON":
+        return False
+    return "[" in db_type or _base_type(db_type) not in ("VARCHAR", "BLOB")
+
+
+def _stronger(index, other):
+    """Of two single-column index kinds ("unique", "plain" or None), the one that serves both."""
+    return "unique" if "unique" in (index, other) else index or other
+
+
+def _stored_name(name):
+    """The name immudb keeps for a table or column: it folds names to lower case."""
+    return encode(name).lower()
 
 
 def _base_type(db_type):

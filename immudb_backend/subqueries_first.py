@@ -22,7 +22,7 @@ Each subquery run first is one more query, each time the statement is compiled.
 """
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import DataError, NotSupportedError
+from django.db import NotSupportedError
 from django.db.models import lookups
 from django.db.models.expressions import Col, OuterRef, ResolvedOuterRef, Value
 from django.db.models.fields.related_lookups import RelatedExact
@@ -237,8 +237,7 @@ def scalar_sql(query, output_field, compiler, connection):
             "immudb 1.9 has no subqueries outside FROM: a scalar subquery that refers to the outer query cannot "
             "be run first."
         )
-    rows = list(query.clone().get_compiler(connection=connection).results_iter(tuple_expected=True))
-    if len(rows) > 1:
-        raise DataError("More than one row returned by a subquery used as an expression.")
-    value = rows[0][0] if rows else None
+    # The first of several rows, as SQLite takes it (other databases refuse the query).
+    rows = query.clone().get_compiler(connection=connection).results_iter(tuple_expected=True)
+    value = next(iter(rows), (None,))[0]
     return compiler.compile(Value(value, output_field=output_field))

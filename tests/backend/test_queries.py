@@ -160,3 +160,22 @@ def test_explain_describes_the_plan_on_1_11(django_db):
     assert "Seq Scan" in plan and "Join" in plan and "\n" in plan
     with pytest.raises(ValueError, match="Unknown options: analyze"):
         books.explain(analyze=True)
+
+
+def test_regex_lookups(django_db):
+    for name, number in [("Box 12", 12), ("crate\nbox", 7), ("bag", None), (None, 120)]:
+        Everything.objects.create(name=name, number=number)
+
+    def names(**lookup):
+        return sorted(Everything.objects.filter(**lookup).values_list("name", flat=True), key=str)
+
+    assert names(name__regex=r"^Box \d+$") == ["Box 12"]
+    assert names(name__iregex=r"box") == ["Box 12", "crate\nbox"]
+    assert names(name__regex=r"^box") == []
+    assert names(name__regex=r"e.b") == []  # "." does not cross a newline
+    assert sorted(Everything.objects.exclude(name__regex=r"a").values_list("name", flat=True), key=str) == [
+        "Box 12",
+        None,
+    ]
+    if django_db.features.is_immudb_1_11:  # 1.9 matches text columns only
+        assert names(number__regex=r"^12") == ["Box 12", None]

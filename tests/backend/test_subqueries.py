@@ -5,7 +5,7 @@ import decimal
 import uuid
 
 import pytest
-from django.db import NotSupportedError, connection
+from django.db import NotSupportedError, ProgrammingError, connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.test.utils import CaptureQueriesContext
 
@@ -165,6 +165,31 @@ def test_compiling_needs_no_connection(django_db):
     connection.close()
     list(Book.objects.none().values("pages").order_by("pages"))
     assert connection.connection is None
+
+
+def test_correlated_scalar_subqueries_are_joined_lateral(django_db):
+    needs_1_11(django_db)
+    from django.db.models import Count, IntegerField, Subquery
+
+    ann, bob, cyd = (Author.objects.create(name=name) for name in ("Ann", "Bob", "Cyd"))
+    Book.objects.create(title="Short", author=ann, pages=100)
+    Book.objects.create(title="Long", author=ann, pages=900)
+    Book.objects.create(title="Only", author=bob, pages=300)
+    books = Book.objects.filter(author=OuterRef("pk"))
+    longest = Subquery(books.order_by("-pages").values("title")[:1])
+    count = Subquery(books.values("author").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    authors = Author.objects.annotate(longest=longest, book_count=count).order_by("name")
+    assert [(a.name, a.longest, a.book_count) for a in authors] == [
+        ("Ann", "Long", 2),
+        ("Bob", "Only", 1),
+        ("Cyd", None, None),
+    ]
+    # immudb lets a LATERAL join see only outer columns that the query selects.
+    with pytest.raises(ProgrammingError, match="column does not exist"):
+        list(authors.values_list("name", "longest"))
+    assert [a.name for a in authors.filter(longest="Only")] == ["Bob"]
+    assert [a.name for a in Author.objects.order_by(longest.desc(nulls_last=True), "name")] == ["Bob", "Ann", "Cyd"]
+    assert list(authors.filter(book_count__isnull=True).values_list("pk", flat=True)) == [cyd.pk]
 
 
 # Subqueries outside FROM: native on 1.11; on 1.9 run first and sent as their results (subqueries_first.py).
