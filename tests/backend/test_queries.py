@@ -94,11 +94,6 @@ def test_power_on_1_11_keeps_integers_integer(django_db):
     assert powers.annotate(p=2 ** (F("number") - 1754)).values_list("p", flat=True).get() == 1024
 
 
-def test_bitwise_operators_are_refused(django_db):
-    with pytest.raises(NotSupportedError, match="no bitwise operators"):
-        list(Everything.objects.annotate(bits=F("number").bitand(3)))
-
-
 def test_substring_to_the_end(django_db):
     Everything.objects.create(name="Example Inc.")
     assert Everything.objects.annotate(rest=Substr("name", 9)).values_list("rest", flat=True).get() == "Inc."
