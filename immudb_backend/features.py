@@ -7,9 +7,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     # immudb keeps every revision; UPDATE and DELETE add new ones.
     has_bulk_insert = True
-    # immudb enforces foreign keys on no version: 1.11 parses them and
-    # ignores them.
-    supports_foreign_keys = False
+    # immudb enforces foreign keys on no version (1.11 parses them and
+    # ignores them): the backend keeps and checks them (foreign_keys.py).
+    # Foreign key columns are indexed (db_index), as Django asks.
+    supports_foreign_keys = True
+    can_introspect_foreign_keys = True
     # CHECK constraints are made with their table (schema.py, checks.py);
     # no server version lists them back.
     supports_column_check_constraints = True

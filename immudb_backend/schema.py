@@ -286,7 +286,7 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
         with self.connection.cursor() as cursor:
             constraints = self.connection.introspection.get_constraints(cursor, table).values()
         column = self.connection.introspection.identifier_converter(field.column)
-        groups = [c["columns"] for c in constraints if column in c["columns"]]
+        groups = [c["columns"] for c in constraints if column in c["columns"] and not c["foreign_key"]]
         if any(len(group) > 1 for group in groups) or self._checks_read(model, field.column):
             # Dropping the column would leave the other columns' index behind.
             return self._remake_table(model, delete_field=field)
