@@ -211,13 +211,13 @@ def guard_insert(compiler):
         return nullcontext()
 
     def check():
+        values = {}
         for fk in outgoing:
-            field = columns[fk.column]
-            values = {_insert_value(compiler, field, obj) for obj in compiler.query.objs}
+            values[fk] = {_insert_value(compiler, columns[fk.column], obj) for obj in compiler.query.objs}
             if fk.ref_table == fk.table and (target := columns.get(fk.ref_column)) is not None:
                 # A row may reference another row of the same statement.
-                values -= {_insert_value(compiler, target, obj) for obj in compiler.query.objs}
-            _require_referenced(connection, fk, values)
+                values[fk] -= {_insert_value(compiler, target, obj) for obj in compiler.query.objs}
+        _require_referenced(connection, values)
 
     return _checked(compiler, check)
 
@@ -235,13 +235,14 @@ def guard_update(compiler):
         return nullcontext()
 
     def check():
+        new_values = {}
         for fk in outgoing:
             field, value = values[fk.column]
             if hasattr(value, "resolve_expression"):
-                new_values = {row[0] for row in _select_matching(compiler, [value])}
+                new_values[fk] = {row[0] for row in _select_matching(compiler, [value])}
             else:
-                new_values = {_update_value(compiler, field, value)}
-            _require_referenced(connection, fk, new_values)
+                new_values[fk] = {_update_value(compiler, field, value)}
+        _require_referenced(connection, new_values)
         for column, fks in _by_ref_column(incoming).items():
             field, value = values[column]
             old_values = {row[0] for row in _select_matching(compiler, [field.attname])}
@@ -352,8 +353,8 @@ def _referencing_where(connection, column, count):
     return where
 
 
-def _missing(connection, fk, values):
-    """Those of ``values`` (NULL aside) that ``fk``'s referenced column lacks."""
+def _missing(connection, ref_table, ref_column, values):
+    """Those of ``values`` (NULL aside) that column ``ref_column`` of ``ref_table`` lacks."""
     values = {value for value in values if value is not None}
     found = set()
     with connection.cursor() as cursor:
@@ -361,22 +362,29 @@ def _missing(connection, fk, values):
             # The referenced column is unique: reading it through its index is right even in a transaction.
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT {_quote(fk.ref_column)} FROM {_quote(fk.ref_table)} "
-                f"WHERE {_quote(fk.ref_column)} IN ({placeholders})",
+                f"SELECT {_quote(ref_column)} FROM {_quote(ref_table)} WHERE {_quote(ref_column)} IN ({placeholders})",
                 chunk,
             )
             found.update(row[0] for row in cursor.fetchall())
     return values - found
 
 
-def _require_referenced(connection, fk, values):
-    """Raise IntegrityError unless each of ``values`` (NULL aside) is in ``fk``'s referenced column."""
-    missing = _missing(connection, fk, values)
-    if missing:
-        raise IntegrityError(
-            f"FOREIGN KEY constraint {fk.name} failed: {_describe(fk.table, fk.column)} = {min(missing, key=repr)!r} "
-            f"has no row in {_describe(fk.ref_table, fk.ref_column)}."
-        )
+def _require_referenced(connection, values_by_fk):
+    """Raise IntegrityError unless each value (NULL aside) of each foreign key is in its referenced column.
+
+    Foreign keys to the same column (as two references to one table) are checked by one query.
+    """
+    by_target = {}
+    for fk, values in values_by_fk.items():
+        by_target.setdefault((fk.ref_table, fk.ref_column), []).append(fk)
+    for (ref_table, ref_column), fks in by_target.items():
+        missing = _missing(connection, ref_table, ref_column, set().union(*(values_by_fk[fk] for fk in fks)))
+        for fk in fks:
+            if missing & values_by_fk[fk]:
+                raise IntegrityError(
+                    f"FOREIGN KEY constraint {fk.name} failed: {_describe(fk.table, fk.column)} = "
+                    f"{min(missing & values_by_fk[fk], key=repr)!r} has no row in {_describe(ref_table, ref_column)}."
+                )
 
 
 def _require_unreferenced(compiler, fk, values, leaving_keys):
@@ -430,7 +438,7 @@ def _check_stored_rows(connection, fk):
             f"WHERE {_quote(fk.column)} IS NOT NULL"
         )
         rows = cursor.fetchall()
-    missing = _missing(connection, fk, {value for _, value in rows})
+    missing = _missing(connection, fk.ref_table, fk.ref_column, {value for _, value in rows})
     if missing:
         key, value = next((key, value) for key, value in rows if value in missing)
         raise IntegrityError(
