@@ -24,6 +24,7 @@ nothing are found by ``connection.check_constraints()``, as they are after
 ``connection.disable_constraint_checking()``.
 """
 
+import uuid
 from collections import namedtuple
 from contextlib import contextmanager, nullcontext
 
@@ -37,7 +38,7 @@ from . import names
 
 CATALOG_TABLE = "immudb_foreign_keys"
 
-ForeignKey = namedtuple("ForeignKey", "name table column ref_table ref_column")
+ForeignKey = namedtuple("ForeignKey", "id name table column ref_table ref_column")
 
 # The catalog as a connection last read it (see catalog()).
 _CACHE = "_immudb_foreign_keys"
@@ -74,7 +75,8 @@ def _read_catalog(connection):
         if CATALOG_TABLE not in {row[0] for row in cursor.fetchall()}:
             return None
         cursor.execute(
-            f"SELECT constraint_name, table_name, column_name, referenced_table, referenced_column FROM {CATALOG_TABLE}"
+            f"SELECT id, constraint_name, table_name, column_name, referenced_table, referenced_column "
+            f"FROM {CATALOG_TABLE}"
         )
         return tuple(ForeignKey(*row) for row in cursor.fetchall())
 
@@ -100,11 +102,15 @@ def has_constraint(field):
 class SchemaEditorMixin:
     """Keeps the catalog in step with the schema editor's changes; goes before the schema editor's class."""
 
+    def __enter__(self):
+        forget_catalog(self.connection)  # read again when first needed, in case another process changed it
+        return super().__enter__()
+
     def create_model(self, model):
         super().create_model(model)
         table = server_name(model._meta.db_table)
         # A table of this name dropped by raw SQL may have left its constraints.
-        self._delete_constraints("table_name = %s", [table])
+        self._delete_constraints(lambda fk: fk.table == table)
         for field in model._meta.local_concrete_fields:
             if has_constraint(field):
                 self._add_constraint(model, field)
@@ -119,26 +125,21 @@ class SchemaEditorMixin:
         if field.concrete and field.column:
             table, column = server_name(model._meta.db_table), server_name(field.column)
             self._delete_constraints(
-                "(table_name = %s AND column_name = %s) OR (referenced_table = %s AND referenced_column = %s)",
-                [table, column, table, column],
+                lambda fk: (fk.table, fk.column) == (table, column) or (fk.ref_table, fk.ref_column) == (table, column)
             )
 
     def alter_field(self, model, old_field, new_field, strict=False):
         super().alter_field(model, old_field, new_field, strict)
         if not (old_field.concrete and new_field.concrete and old_field.column and new_field.column):
             return  # a many-to-many field: its through table's fields are altered on their own
-        if not self._field_should_be_altered(old_field, new_field):
-            return
         table = server_name(model._meta.db_table)
         old_column, new_column = server_name(old_field.column), server_name(new_field.column)
+        if old_column == new_column and _target(old_field) == _target(new_field):
+            return  # the same constraint, or none, on the same column
         # As Django does on other databases: the field's constraint is dropped, and made again if it has one.
-        self._delete_constraints("table_name = %s AND column_name = %s", [table, old_column])
+        self._delete_constraints(lambda fk: (fk.table, fk.column) == (table, old_column))
         if old_column != new_column:
-            self._update_catalog(
-                "referenced_column = %s",
-                "referenced_table = %s AND referenced_column = %s",
-                [new_column, table, old_column],
-            )
+            self._update_catalog("referenced_column", new_column, lambda fk: (fk.ref_table, fk.ref_column) == (table, old_column))
         if has_constraint(new_field):
             self._add_constraint(model, new_field)
 
@@ -146,15 +147,15 @@ class SchemaEditorMixin:
         super().alter_db_table(model, old_db_table, new_db_table)
         old, new = server_name(old_db_table), server_name(new_db_table)
         if old != new:
-            self._update_catalog("table_name = %s", "table_name = %s", [new, old])
-            self._update_catalog("referenced_table = %s", "referenced_table = %s", [new, old])
+            self._update_catalog("table_name", new, lambda fk: fk.table == old)
+            self._update_catalog("referenced_table", new, lambda fk: fk.ref_table == old)
 
     def execute(self, sql, params=()):
         """A dropped table takes its constraints, and those that reference it, along (as CASCADE would)."""
         result = super().execute(sql, params)
         dropped = _dropped_table(sql)
         if dropped is not None:
-            self._delete_constraints("table_name = %s OR referenced_table = %s", [dropped, dropped])
+            self._delete_constraints(lambda fk: dropped in (fk.table, fk.ref_table))
         return result
 
     # Catalog writes, sent through execute() so that collected SQL has them too.
@@ -175,15 +176,26 @@ class SchemaEditorMixin:
         )
         forget_catalog(self.connection)
 
-    def _delete_constraints(self, where, params):
-        if catalog(self.connection):  # nothing to delete from a catalog that is missing or empty
-            self.execute(f"DELETE FROM {CATALOG_TABLE} WHERE {where}", params)
+    def _delete_constraints(self, matches):
+        """Delete the constraints for which ``matches(foreign_key)`` is true."""
+        ids = [fk.id for fk in catalog(self.connection) or () if matches(fk)]
+        if ids:
+            self.execute(f"DELETE FROM {CATALOG_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
             forget_catalog(self.connection)
 
-    def _update_catalog(self, assignment, where, params):
-        if catalog(self.connection):
-            self.execute(f"UPDATE {CATALOG_TABLE} SET {assignment} WHERE {where}", params)
+    def _update_catalog(self, column, value, matches):
+        """Set ``column`` to ``value`` in the constraints for which ``matches(foreign_key)`` is true."""
+        ids = [fk.id for fk in catalog(self.connection) or () if matches(fk)]
+        if ids:
+            self.execute(f"UPDATE {CATALOG_TABLE} SET {column} = %s WHERE id IN ({', '.join(['%s'] * len(ids))})", [value, *ids])
             forget_catalog(self.connection)
+
+
+def _target(field):
+    """What ``field``'s constraint references, or None if it has none."""
+    if not has_constraint(field):
+        return None
+    return field.target_field.model._meta.db_table, field.target_field.column
 
 
 def _dropped_table(sql):
@@ -248,7 +260,8 @@ def guard_update(compiler):
             old_values = {row[0] for row in _select_matching(compiler, [field.attname])}
             if not hasattr(value, "resolve_expression"):
                 # Rows that keep their value are no change (an expression's new values are not known).
-                old_values.discard(_update_value(compiler, field, value))
+                new_value = comparable(_update_value(compiler, field, value))
+                old_values = {old for old in old_values if comparable(old) != new_value}
             for fk in fks:
                 _require_unreferenced(compiler, fk, old_values, ())
 
@@ -354,19 +367,24 @@ def _referencing_where(connection, column, count):
 
 
 def _missing(connection, ref_table, ref_column, values):
-    """Those of ``values`` (NULL aside) that column ``ref_column`` of ``ref_table`` lacks."""
-    values = {value for value in values if value is not None}
+    """Those of ``values`` (NULL aside) that column ``ref_column`` of ``ref_table`` lacks, as comparable()."""
+    values = {comparable(value): value for value in values if value is not None}
     found = set()
     with connection.cursor() as cursor:
-        for chunk in _chunks(values, connection):
+        for chunk in _chunks(values.values(), connection):
             # The referenced column is unique: reading it through its index is right even in a transaction.
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT {_quote(ref_column)} FROM {_quote(ref_table)} WHERE {_quote(ref_column)} IN ({placeholders})",
                 chunk,
             )
-            found.update(row[0] for row in cursor.fetchall())
-    return values - found
+            found.update(comparable(row[0]) for row in cursor.fetchall())
+    return set(values) - found
+
+
+def comparable(value):
+    """``value`` as the server returns it: a UUID is sent as such but read back as text."""
+    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 def _require_referenced(connection, values_by_fk):
@@ -380,10 +398,10 @@ def _require_referenced(connection, values_by_fk):
     for (ref_table, ref_column), fks in by_target.items():
         missing = _missing(connection, ref_table, ref_column, set().union(*(values_by_fk[fk] for fk in fks)))
         for fk in fks:
-            if missing & values_by_fk[fk]:
+            if bad := missing & {comparable(value) for value in values_by_fk[fk]}:
                 raise IntegrityError(
                     f"FOREIGN KEY constraint {fk.name} failed: {_describe(fk.table, fk.column)} = "
-                    f"{min(missing & values_by_fk[fk], key=repr)!r} has no row in {_describe(ref_table, ref_column)}."
+                    f"{min(bad, key=repr)!r} has no row in {_describe(ref_table, ref_column)}."
                 )
 
 
@@ -440,7 +458,7 @@ def _check_stored_rows(connection, fk):
         rows = cursor.fetchall()
     missing = _missing(connection, fk.ref_table, fk.ref_column, {value for _, value in rows})
     if missing:
-        key, value = next((key, value) for key, value in rows if value in missing)
+        key, value = next((key, value) for key, value in rows if comparable(value) in missing)
         raise IntegrityError(
             f"The row in table '{names.decode(fk.table)}' with primary key '{key}' has an invalid foreign key: "
             f"{_describe(fk.table, fk.column)} contains a value '{value}' that does not have a corresponding value "
