@@ -96,7 +96,7 @@ def constraints_to(connection, table):
 # Schema changes ----------------------------------------------------------------
 def has_constraint(field):
     """Whether Django makes a foreign key constraint for ``field``."""
-    return bool(field.remote_field and field.db_constraint and field.concrete and field.column)
+    return bool(field.concrete and field.column and field.remote_field and getattr(field, "db_constraint", False))
 
 
 class SchemaEditorMixin:
@@ -108,12 +108,13 @@ class SchemaEditorMixin:
 
     def create_model(self, model):
         super().create_model(model)
-        table = server_name(model._meta.db_table)
-        # A table of this name dropped by raw SQL may have left its constraints.
-        self._delete_constraints(lambda fk: fk.table == table)
-        for field in model._meta.local_concrete_fields:
-            if has_constraint(field):
-                self._add_constraint(model, field)
+        fields = [field for field in model._meta.local_concrete_fields if has_constraint(field)]
+        if fields:
+            table = server_name(model._meta.db_table)
+            # A table of this name dropped by raw SQL may have left its constraints.
+            self._delete_constraints(lambda fk: fk.table == table)
+        for field in fields:
+            self._add_constraint(model, field)
 
     def add_field(self, model, field):
         super().add_field(model, field)
