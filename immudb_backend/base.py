@@ -160,14 +160,9 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         with self.wrap_database_errors:
             self.connection.savepoint(sid)
 
-    def _rollback(self):
-        super()._rollback()
-        forget_catalog(self)  # the catalog read in the transaction may be undone
-
     def _savepoint_rollback(self, sid):
         with self.wrap_database_errors:
             self.connection.rollback_to_savepoint(sid)
-        forget_catalog(self)
 
     def _savepoint_commit(self, sid):
         with self.wrap_database_errors:

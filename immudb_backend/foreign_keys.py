@@ -57,8 +57,9 @@ def _quote(server_name):
 def catalog(connection):
     """Every foreign key of the database, or None without a catalog.
 
-    Read once per connection: the schema editor forgets the copy whenever it
-    changes the catalog, and a new connection reads it again.
+    Read once per connection and kept across transactions: only the schema
+    editor changes the catalog, never inside a transaction, and it reads the
+    catalog again when it has changed it. A new connection reads it again.
     """
     if _CACHE not in connection.__dict__:
         connection.__dict__[_CACHE] = _read_catalog(connection)
@@ -105,6 +106,13 @@ class SchemaEditorMixin:
     def __enter__(self):
         forget_catalog(self.connection)  # read again when first needed, in case another process changed it
         return super().__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        result = super().__exit__(exc_type, exc_value, traceback)
+        if exc_type is None and not self.collect_sql:
+            # Read the changed catalog now, not in the middle of the next write.
+            catalog(self.connection)
+        return result
 
     def create_model(self, model):
         super().create_model(model)
