@@ -45,7 +45,12 @@ _CACHE = "_immudb_foreign_keys"
 
 
 def server_name(name):
-    """The name under which immudb keeps table or column ``name`` (as its catalog functions report it)."""
+    """The name under which immudb keeps table or column ``name`` (as its catalog functions report it).
+
+    A name in double quotes is taken as it is, as quote_name() takes it.
+    """
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].lower()
     return names.encode(name).lower()
 
 
