@@ -10,6 +10,8 @@ from .creation import DatabaseCreation
 from .datetimes import register as register_datetimes
 from .derived_aggregation import register as register_derived_aggregation
 from .features import DatabaseFeatures
+from .foreign_keys import SchemaEditorMixin as ForeignKeySchemaEditorMixin
+from .foreign_keys import check_constraints, forget_catalog
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
 from .null_arithmetic import register as register_null_arithmetic
@@ -22,6 +24,10 @@ register_lookups()
 register_datetimes()
 register_derived_aggregation()
 register_null_arithmetic()
+
+
+class SchemaEditor(ForeignKeySchemaEditorMixin, DatabaseSchemaEditor):
+    """The schema editor, keeping the catalog of foreign keys (foreign_keys.py)."""
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):
@@ -86,7 +92,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     pattern_ops = {}
 
     Database = Database
-    SchemaEditorClass = DatabaseSchemaEditor
+    SchemaEditorClass = SchemaEditor
     client_class = DatabaseClient
     creation_class = DatabaseCreation
     features_class = DatabaseFeatures
@@ -108,6 +114,21 @@ class DatabaseWrapper(BaseDatabaseWrapper):
             "timeout": float(options.get("timeout", 30.0)),
         }
 
+    # Django's writes are checked against the foreign keys (foreign_keys.py)
+    # unless disable_constraint_checking() turned the checks off.
+    foreign_key_checks = True
+
+    def disable_constraint_checking(self):
+        self.foreign_key_checks = False
+        return True
+
+    def enable_constraint_checking(self):
+        self.foreign_key_checks = True
+
+    def check_constraints(self, table_names=None):
+        """Raise IntegrityError for a row whose foreign key value has no referenced row."""
+        check_constraints(self, table_names)
+
     # The address and version of the server of the latest connection. Kept
     # after close(): compiling a query reads version-dependent features, and
     # must not need a connection when one was made to the same address.
@@ -120,6 +141,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         if self._last_server not in (None, server):
             self.features.forget_server_version()
         self._last_server = server
+        forget_catalog(self)  # the catalog of the database connected to is read again
         return connection
 
     def init_connection_state(self):

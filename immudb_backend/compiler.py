@@ -26,7 +26,7 @@ from django.db.models.functions import Now, Pi
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
-from . import dbapi, names
+from . import dbapi, foreign_keys, names
 from .conflicts import without_unique_conflicts
 from .generated import generated_fields, insert_value, update_values
 from .laterals import LateralJoinsMixin
@@ -242,6 +242,10 @@ class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
         return self._with_returning(sql), params
 
     def execute_sql(self, result_type):
+        with foreign_keys.guard_update(self):
+            return self._execute_update(result_type)
+
+    def _execute_update(self, result_type):
         if not self._in_transaction() or self._counts_by_returning() or self.query.related_updates:
             return super().execute_sql(result_type)
         try:
@@ -258,6 +262,10 @@ class SQLDeleteCompiler(RowCountMixin, compiler.SQLDeleteCompiler):
         return self._with_returning(sql), params
 
     def execute_sql(self, result_type=compiler.MULTI):
+        with foreign_keys.guard_delete(self):
+            return self._execute_delete(result_type)
+
+    def _execute_delete(self, result_type):
         if not self._in_transaction() or self._counts_by_returning():
             return super().execute_sql(result_type)
         try:
@@ -307,6 +315,7 @@ class SQLInsertCompiler(compiler.SQLInsertCompiler):
         return super().pre_save_val(field, obj)
 
     def execute_sql(self, returning_fields=None):
-        if self.query.on_conflict == OnConflict.UPDATE:
-            return upsert(self, returning_fields)
-        return super().execute_sql(returning_fields)
+        with foreign_keys.guard_insert(self):
+            if self.query.on_conflict == OnConflict.UPDATE:
+                return upsert(self, returning_fields)
+            return super().execute_sql(returning_fields)

@@ -7,9 +7,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
 
     # immudb keeps every revision; UPDATE and DELETE add new ones.
     has_bulk_insert = True
-    # immudb enforces foreign keys on no version: 1.11 parses them and
-    # ignores them.
-    supports_foreign_keys = False
+    # immudb enforces foreign keys on no version (1.11 parses them and
+    # ignores them): the backend keeps and checks them (foreign_keys.py).
+    # Foreign key columns are indexed (db_index), as Django asks.
+    supports_foreign_keys = True
+    can_introspect_foreign_keys = True
     # CHECK constraints are made with their table (schema.py, checks.py);
     # no server version lists them back.
     supports_column_check_constraints = True
@@ -239,14 +241,10 @@ FAILURES_BOTH = {
         'schema.tests.SchemaTests.test_add_field_both_defaults_preserves_db_default',
         'schema.tests.SchemaTests.test_add_text_field_with_db_default',
         'schema.tests.SchemaTests.test_alter_field_add_index_to_integerfield',
-        'schema.tests.SchemaTests.test_alter_pk_with_self_referential_field',
         'schema.tests.SchemaTests.test_autofield_to_o2o',
         'schema.tests.SchemaTests.test_composed_index_with_fk',
-        'schema.tests.SchemaTests.test_db_table',
-        'schema.tests.SchemaTests.test_inline_fk',
         'schema.tests.SchemaTests.test_rename_column_renames_deferred_sql_references',
         'schema.tests.SchemaTests.test_rename_keep_db_default',
-        'schema.tests.SchemaTests.test_rename_referenced_field',
         'schema.tests.SchemaTests.test_rename_table_renames_deferred_sql_references',
         'schema.tests.SchemaTests.test_unique',
         'schema.tests.SchemaTests.test_unique_and_reverse_m2m',
@@ -345,6 +343,8 @@ FAILURES_BOTH = {
     "immudb's limited schema changes (no ALTER COLUMN, UNIQUE/PK rules, logical DROP).": {
         'introspection.tests.IntrospectionTests.test_django_table_names',
         'migrations.test_operations.OperationTests.test_add_field_database_default_function',
+        'migrations.test_operations.OperationTests.test_alter_field_pk_fk',
+        'migrations.test_operations.OperationTests.test_alter_field_reloads_state_on_fk_with_to_field_target_type_change',
         'migrations.test_operations.OperationTests.test_alter_id_pk_to_uuid_pk',
         'migrations.test_operations.OperationTests.test_alter_index_together_remove_with_unique_together',
         'migrations.test_operations.OperationTests.test_rename_index',
@@ -353,6 +353,7 @@ FAILURES_BOTH = {
         'migrations.test_operations.OperationTests.test_run_sql',
         'migrations.test_operations.OperationTests.test_run_sql_params',
         'migrations.test_operations.OperationTests.test_separate_database_and_state',
+        'schema.tests.SchemaTests.test_alter_fk_to_o2o',
         'schema.tests.SchemaTests.test_alter_int_pk_to_int_unique',
         'schema.tests.SchemaTests.test_alter_not_unique_field_to_primary_key',
         'schema.tests.SchemaTests.test_composed_constraint_with_fk',
@@ -362,6 +363,7 @@ FAILURES_BOTH = {
         'schema.tests.SchemaTests.test_remove_db_index_doesnt_remove_custom_indexes',
         'schema.tests.SchemaTests.test_remove_field_unique_does_not_remove_meta_constraints',
         'schema.tests.SchemaTests.test_remove_unique_together_does_not_remove_meta_constraints',
+        'schema.tests.SchemaTests.test_unique_no_unnecessary_fk_drops',
     },
     "immudb 1.9 has no subqueries outside FROM; 1.11's are limited.": {
         'queries.tests.ExcludeTests.test_exclude_subquery',
@@ -396,12 +398,6 @@ FAILURES_BOTH = {
         'model_fields.test_decimalfield.DecimalFieldTests.test_save_without_float_conversion',
         'model_fields.test_slugfield.SlugFieldTests.test_slugfield_unicode_max_length',
     },
-    'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
-        'lookup.tests.LookupTests.test_escaping',
-        'lookup.tests.LookupTests.test_exclude',
-        'lookup.tests.LookupTests.test_regex',
-        'one_to_one.tests.OneToOneTests.test_get_reverse_on_unsaved_object',
-    },
     'immudb hands out AUTO_INCREMENT keys in increasing order; a smaller explicit key is refused.': {
         'backends.base.test_creation.TestDeserializeDbFromString.test_circular_reference_with_natural_key',
         'backends.base.test_creation.TestDeserializeDbFromString.test_self_reference',
@@ -423,12 +419,6 @@ FAILURES_BOTH = {
     'Decimals are stored as scaled integers; arithmetic mixing them with other numbers is not rescaled.': {
         'aggregation.tests.AggregateTestCase.test_aggregation_default_passed_another_aggregate',
         'annotations.tests.NonAggregateAnnotationTestCase.test_filter_decimal_annotation',
-    },
-    'immudb keeps no foreign keys or views for introspection to find.': {
-        'inspectdb.tests.InspectDBTestCase.test_attribute_name_not_python_keyword',
-        'inspectdb.tests.InspectDBTestCase.test_foreign_key_to_field',
-        'inspectdb.tests.InspectDBTestCase.test_same_relations',
-        'inspectdb.tests.InspectDBTransactionalTests.test_include_views',
     },
     'Introspection sees the stored types: dates and times as text, decimals as integers.': {
         'inspectdb.tests.InspectDBTestCase.test_field_types',
@@ -470,6 +460,19 @@ FAILURES_BOTH = {
     },
     'immudb tables need a primary key, so a table cannot lose its only one.': {
         'schema.tests.SchemaTests.test_add_auto_field',
+    },
+    "immudb's UNIQUE indexes treat NULLs as equal.": {
+        'lookup.tests.LookupTests.test_escaping',
+        'lookup.tests.LookupTests.test_exclude',
+        'lookup.tests.LookupTests.test_regex',
+        'migrations.test_operations.OperationTests.test_create_model_with_deferred_unique_constraint',
+        'one_to_one.tests.OneToOneTests.test_get_reverse_on_unsaved_object',
+    },
+    'immudb has no views for introspection to find.': {
+        'inspectdb.tests.InspectDBTransactionalTests.test_include_views',
+    },
+    "The backend checks foreign keys with extra queries (one per referenced table per write; its catalog at a connection's first write), which the test counts.": {
+        'basic.tests.ModelInstanceCreationTests.test_save_parent_primary_with_default',
     },
 }
 
@@ -832,9 +835,6 @@ FAILURES_IMMUDB_1_11 = {
         'queries.tests.Queries1Tests.test_union_values_subquery',
         'update.tests.AdvancedTests.test_update_annotated_multi_table_queryset',
     },
-    'immudb reports constraint violations differently (no foreign keys; UNIQUE NULLs are equal).': {
-        'queries.test_qs_combinators.QuerySetSetOperationTests.test_union_slice_index',
-    },
     "immudb cannot read a TIMESTAMP's microseconds, so datetime arithmetic fails on values that have some.": {
         'expressions.tests.FTimeDeltaTests.test_datetime_and_duration_field_addition_with_annotate_and_no_output_field',
         'expressions.tests.FTimeDeltaTests.test_datetime_and_durationfield_addition_with_filter',
@@ -863,6 +863,21 @@ FAILURES_IMMUDB_1_11 = {
     },
     "The SQL differs from what Django's test counts: the backend guards ordering comparisons against NULL.": {
         'queries.tests.Queries1Tests.test_subquery_condition',
+    },
+    "immudb's UNIQUE indexes treat NULLs as equal.": {
+        'queries.test_qs_combinators.QuerySetSetOperationTests.test_union_slice_index',
+    },
+    "The backend checks foreign keys with extra queries (one per referenced table per write; its catalog at a connection's first write), which the test counts.": {
+        'backends.base.test_base.DatabaseWrapperLoggingTests.test_commit_debug_log',
+        'delete.tests.DeletionTests.test_bulk',
+        'delete.tests.DeletionTests.test_only_referenced_fields_selected',
+        'delete.tests.DeletionTests.test_proxied_model_duplicate_queries',
+        'delete.tests.FastDeleteTests.test_fast_delete_combined_relationships',
+        'delete.tests.FastDeleteTests.test_fast_delete_fk',
+        'delete.tests.FastDeleteTests.test_fast_delete_inheritance',
+        'delete.tests.FastDeleteTests.test_fast_delete_m2m',
+        'delete.tests.FastDeleteTests.test_fast_delete_revm2m',
+        'delete.tests.OnDeleteTests.test_do_nothing_qscount',
     },
 }
 

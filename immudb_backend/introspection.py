@@ -4,10 +4,13 @@ from django.db.backends.base.introspection import BaseDatabaseIntrospection
 from django.db.backends.base.introspection import FieldInfo as BaseFieldInfo
 from django.db.backends.base.introspection import TableInfo
 
+from . import foreign_keys
 from .names import decode, encode
 
 # Tables dropped by renaming them out of sight (schema.py, execute).
 HIDDEN_TABLE_PREFIX = "immudb_dropped_"
+# The backend's own tables, which are no part of the project's schema.
+BACKEND_TABLES = {foreign_keys.CATALOG_TABLE}
 
 FieldInfo = namedtuple("FieldInfo", BaseFieldInfo._fields + ("is_autofield",))
 
@@ -39,7 +42,9 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
     def get_table_list(self, cursor):
         cursor.execute("SELECT name FROM TABLES()")
         return [
-            TableInfo(decode(row[0]), "t") for row in cursor.fetchall() if not row[0].startswith(HIDDEN_TABLE_PREFIX)
+            TableInfo(decode(row[0]), "t")
+            for row in cursor.fetchall()
+            if not row[0].startswith(HIDDEN_TABLE_PREFIX) and row[0] not in BACKEND_TABLES
         ]
 
     def _columns(self, cursor, table_name):
@@ -67,10 +72,14 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         return [row[1] for row in self._columns(cursor, table_name) if row[7]]
 
     def get_relations(self, cursor, table_name):
-        return {}  # immudb has no foreign keys
+        """{column: (referenced column, referenced table)} of the table's foreign keys (foreign_keys.py)."""
+        return {
+            decode(fk.column): (decode(fk.ref_column), decode(fk.ref_table))
+            for fk in foreign_keys.constraints_of(self.connection, table_name)
+        }
 
     def get_constraints(self, cursor, table_name):
-        """Every index, named as immudb names it: ``table(col1,col2)``."""
+        """Every index, named as immudb names it (``table(col1,col2)``), and every foreign key."""
         cursor.execute("SELECT * FROM INDEXES(%s)", [_server_name(table_name)])
         constraints = {}
         for _, name, unique, primary in cursor.fetchall():
@@ -83,6 +92,15 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 "index": not primary,
                 "type": "idx",
                 "orders": [],
+            }
+        for fk in foreign_keys.constraints_of(self.connection, table_name):
+            constraints[fk.name] = {
+                "columns": [decode(fk.column)],
+                "primary_key": False,
+                "unique": False,
+                "foreign_key": (decode(fk.ref_table), decode(fk.ref_column)),
+                "check": False,
+                "index": False,
             }
         return constraints
 
