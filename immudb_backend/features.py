@@ -342,7 +342,6 @@ FAILURES_BOTH = {
     },
     "immudb's limited schema changes (no ALTER COLUMN, UNIQUE/PK rules, logical DROP).": {
         'introspection.tests.IntrospectionTests.test_django_table_names',
-        'migrations.test_operations.OperationTests.test_add_field_database_default_function',
         'migrations.test_operations.OperationTests.test_alter_field_pk_fk',
         'migrations.test_operations.OperationTests.test_alter_field_reloads_state_on_fk_with_to_field_target_type_change',
         'migrations.test_operations.OperationTests.test_alter_id_pk_to_uuid_pk',
@@ -353,7 +352,6 @@ FAILURES_BOTH = {
         'migrations.test_operations.OperationTests.test_run_sql',
         'migrations.test_operations.OperationTests.test_run_sql_params',
         'migrations.test_operations.OperationTests.test_separate_database_and_state',
-        'schema.tests.SchemaTests.test_alter_fk_to_o2o',
         'schema.tests.SchemaTests.test_alter_int_pk_to_int_unique',
         'schema.tests.SchemaTests.test_alter_not_unique_field_to_primary_key',
         'schema.tests.SchemaTests.test_composed_constraint_with_fk',
@@ -393,7 +391,6 @@ FAILURES_BOTH = {
     },
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'annotations.tests.NonAggregateAnnotationTestCase.test_decimal_annotation',
-        'bulk_create.tests.BulkCreateTests.test_bulk_insert_now',
         'model_fields.test_decimalfield.DecimalFieldTests.test_fetch_from_db_without_float_rounding',
         'model_fields.test_decimalfield.DecimalFieldTests.test_save_without_float_conversion',
         'model_fields.test_slugfield.SlugFieldTests.test_slugfield_unicode_max_length',
@@ -465,7 +462,6 @@ FAILURES_BOTH = {
         'lookup.tests.LookupTests.test_escaping',
         'lookup.tests.LookupTests.test_exclude',
         'lookup.tests.LookupTests.test_regex',
-        'migrations.test_operations.OperationTests.test_create_model_with_deferred_unique_constraint',
         'one_to_one.tests.OneToOneTests.test_get_reverse_on_unsaved_object',
     },
     'immudb has no views for introspection to find.': {
@@ -815,9 +811,6 @@ SKIPS_IMMUDB_1_9 = {
 FAILURES_IMMUDB_1_11 = {
     "immudb's value ranges differ (64-bit decimals, VARCHAR byte limits).": {
         'expressions.tests.ExpressionsNumericTests.test_decimal_expression',
-        'queries.test_db_returning.ReturningValuesTests.test_bulk_insert',
-        'queries.test_db_returning.ReturningValuesTests.test_insert_returning_multiple',
-        'queries.test_db_returning.ReturningValuesTests.test_insert_returning_non_integer',
     },
     'immudb 1.11 matches regular expressions against text only, not JSON.': {
         'model_fields.test_jsonfield.TestQuerying.test_key_iregex',

@@ -236,6 +236,12 @@ def guard_insert(compiler):
     if not outgoing:
         return nullcontext()
 
+    # A value Django refuses to insert (an F() expression) fails before the check sends a query.
+    for obj in compiler.query.objs:
+        for field in compiler.query.fields:
+            if hasattr(value := getattr(obj, field.attname, None), "resolve_expression"):
+                compiler.prepare_value(field, value)
+
     def check():
         values = {}
         for fk in outgoing:
