@@ -201,14 +201,13 @@ def exists_sql(exists, compiler, connection):
     query = exists.query
     if not reads_outer_query(query):
         return compiler.compile(Value(query.clone().get_compiler(connection=connection).has_results()))
-    parts = split(query)
-    if parts is not None:
-        return correlated_sql(*parts, compiler, connection)
-    if never_has_rows(query, connection):
-        return compiler.compile(Value(False))
-    raise NotSupportedError(
-        "immudb 1.9 has no subqueries outside FROM: an EXISTS can be run first only when it refers to the "
-        "outer query through equalities and conditions on the outer query, ANDed in its WHERE."
+    return _correlated_sql_or_refuse(
+        split(query),
+        query,
+        compiler,
+        connection,
+        "an EXISTS can be run first only when it refers to the outer query through equalities and conditions "
+        "on the outer query, ANDed in its WHERE.",
     )
 
 
@@ -218,14 +217,23 @@ def correlated_in_sql(lhs, query, compiler, connection):
     parts = None
     if len(selected) == 1 and not query.is_sliced and not reads_outside(selected[0], aliases_within(query)):
         parts = split(query, pairs=[(selected[0], lhs)])
+    return _correlated_sql_or_refuse(
+        parts,
+        query,
+        compiler,
+        connection,
+        "an IN subquery that refers to the outer query can be run first only when it does so through "
+        "equalities and conditions on the outer query, ANDed in its WHERE.",
+    )
+
+
+def _correlated_sql_or_refuse(parts, query, compiler, connection, refusal):
+    """The correlated subquery of ``split`` ``parts`` run first; FALSE if it never has rows; else refused."""
     if parts is not None:
         return correlated_sql(*parts, compiler, connection)
     if never_has_rows(query, connection):
         return compiler.compile(Value(False))
-    raise NotSupportedError(
-        "immudb 1.9 has no subqueries outside FROM: an IN subquery that refers to the outer query can be run "
-        "first only when it does so through equalities and conditions on the outer query, ANDed in its WHERE."
-    )
+    raise NotSupportedError(f"immudb 1.9 has no subqueries outside FROM: {refusal}")
 
 
 def scalar_sql(query, output_field, compiler, connection):
