@@ -132,6 +132,11 @@ class DatabaseFeatures(BaseDatabaseFeatures):
         return self.is_immudb_1_11
 
     @cached_property
+    def updates_indexed_columns_by_upsert(self):
+        """An UPDATE of an indexed column goes as INSERT ... ON CONFLICT DO UPDATE (1.11, index_updates.py)."""
+        return self.is_immudb_1_11
+
+    @cached_property
     def can_return_rows_from_update_and_delete(self):
         """UPDATE/DELETE ... RETURNING, new in 1.11."""
         return self.is_immudb_1_11
