@@ -257,7 +257,11 @@ class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
         model = self.query.model._meta.concrete_model
         if unique_groups(model._meta) or any(has_subquery(value) for _, _, value in values):
             return False
-        return bool({field.column for field, _, _ in values} & indexed_columns(model))
+        assigned = {field.column for field, _, _ in values}
+        # A new primary key would be an insert of another row; as an UPDATE the server refuses it.
+        if assigned & {field.column for field in model._meta.pk_fields}:
+            return False
+        return bool(assigned & indexed_columns(model))
 
     def _as_upsert(self):
         self.pre_sql_setup()  # before the WHERE is read: it may rewrite it

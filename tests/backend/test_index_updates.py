@@ -1,7 +1,7 @@
 """Changing an indexed column of a row the transaction already wrote (index_updates.py)."""
 
 import pytest
-from django.db import IntegrityError, NotSupportedError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, NotSupportedError, connection, models, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
@@ -152,11 +152,16 @@ def test_a_table_with_checks_and_json(empty_db):
 
 
 def test_what_is_left_as_an_update(django_db):
-    # Tables with another UNIQUE index, and changes without an indexed column.
-    Author.objects.create(name="A")
+    # Tables with another UNIQUE index, changes without an indexed column, new primary keys.
+    a = Author.objects.create(name="A")
+    book = Book.objects.create(title="One", author=a)
     with CaptureQueriesContext(connection) as queries:
         Author.objects.update(name="B")
         Book.objects.update(pages=3)
-        Book.objects.update(author_id=1)
+        Book.objects.update(author_id=a.pk)
+        with pytest.raises(DatabaseError, match="primary key"):
+            Book.objects.filter(pk=book.pk).update(id=book.pk + 1, author_id=a.pk)
     sent = [q["sql"].split()[0] for q in queries if "SET" in q["sql"]]
-    assert sent == ["UPDATE", "UPDATE", "INSERT" if connection.features.updates_indexed_columns_by_upsert else "UPDATE"]
+    upsert = "INSERT" if connection.features.updates_indexed_columns_by_upsert else "UPDATE"
+    assert sent == ["UPDATE", "UPDATE", upsert, "UPDATE"]
+    assert list(Book.objects.values_list("pk", flat=True)) == [book.pk]
