@@ -17,7 +17,7 @@ sent as ``(<where>) OR FALSE``: the same rows, read without the index.
 
 import re
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import NotSupportedError
 from django.db.models import Avg
 from django.db.models.constants import OnConflict
@@ -27,8 +27,9 @@ from django.db.models.sql.constants import LOUTER
 from django.db.models.sql import compiler
 
 from . import dbapi, foreign_keys, names
-from .conflicts import without_unique_conflicts
+from .conflicts import unique_groups, without_unique_conflicts
 from .generated import generated_fields, insert_value, update_values
+from .index_updates import has_subquery, upsert_sql
 from .laterals import LateralJoinsMixin
 from .upserts import upsert
 from .derived_aggregation import (
@@ -236,10 +237,58 @@ class SQLUpdateCompiler(RowCountMixin, compiler.SQLUpdateCompiler):
         # Generated fields that read an updated field are set too (generated.py).
         self.query.values = [*values, *update_values(self.query.model, values)]
         try:
-            sql, params = super().as_sql()
+            sql, params = self._as_upsert() if self._changes_indexed_column() else super().as_sql()
         finally:
             self.query.values = values
         return self._with_returning(sql), params
+
+    def pre_sql_setup(self):
+        # It rewrites the query (an update through joins reads its rows by
+        # primary key), so it runs once however often as_sql compiles.
+        if not getattr(self, "_set_up", False):
+            self._set_up = True
+            super().pre_sql_setup()
+
+    def _changes_indexed_column(self):
+        """Whether the update is sent as INSERT ... ON CONFLICT DO UPDATE (index_updates.py)."""
+        values = self.query.values
+        if not values or not self.connection.features.updates_indexed_columns_by_upsert:
+            return False
+        model = self.query.model._meta.concrete_model
+        if unique_groups(model._meta) or any(has_subquery(value) for _, _, value in values):
+            return False
+        assigned = {field.column for field, _, _ in values}
+        # A new primary key would be an insert of another row; as an UPDATE the server refuses it.
+        if assigned & {field.column for field in model._meta.pk_fields}:
+            return False
+        return bool(assigned & indexed_columns(model))
+
+    def _as_upsert(self):
+        self.pre_sql_setup()  # before the WHERE is read: it may rewrite it
+        values = self.query.values
+        try:
+            where = self.compile(self.query.where)
+        except FullResultSet:
+            where = None
+        assignments = {}
+        try:
+            for item in values:
+                self.query.values = [item]
+                column = item[0].column
+                assignments[column] = self._assignment(column, where)
+        finally:
+            self.query.values = values
+        return upsert_sql(self, assignments, where)
+
+    def _assignment(self, column, where):
+        """The SQL and parameters of ``column``'s new value, cut from the UPDATE of that column alone."""
+        sql, params = super().as_sql()
+        head = f"UPDATE {self.quote_name_unless_alias(self.query.base_table)} SET "
+        head += f"{self.quote_name_unless_alias(column)} = "
+        tail, tail_params = (f" WHERE {where[0]}", where[1]) if where is not None else ("", ())
+        if not sql.startswith(head) or not sql.endswith(tail):
+            raise AssertionError(f"unexpected UPDATE statement: {sql}")
+        return sql[len(head) : len(sql) - len(tail)], params[: len(params) - len(tail_params)]
 
     def execute_sql(self, result_type):
         with foreign_keys.guard_update(self):

@@ -7,8 +7,9 @@ index. So the insert is done in three steps, in one transaction: the rows of
 the table that have the proposed rows' values of ``unique_fields`` are read,
 those are updated with the proposed ``update_fields``, and the other proposed
 rows are inserted. A failure rolls all of it back. Like any update on
-immudb, one of a row written earlier in the same transaction fails (on 1.9
-always, on 1.11 when it changes an indexed value).
+immudb, one of a row written earlier in the same transaction may fail (on
+1.9 mostly, on 1.11 when it changes an indexed value of a table with another
+UNIQUE index; see index_updates.py).
 
 As on PostgreSQL, ``unique_fields`` must be the fields of the primary key or
 of one UNIQUE constraint, a proposed row with NULL in them matches no row
