@@ -26,6 +26,7 @@ from django.db.models import Avg, Count, FloatField, IntegerField, Sum
 from django.db.models.aggregates import Aggregate, StdDev
 from django.db.models.expressions import Case, Col, CombinedExpression, Expression, OrderBy, Ref, Star, Subquery, Value
 from django.db.models.lookups import IsNull
+from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
 from django.utils.hashable import make_hashable
@@ -180,7 +181,25 @@ def averages_integers(aggregate):
     return isinstance(aggregate, Avg) and aggregated_source(aggregate).output_field.get_internal_type() != "FloatField"
 
 
-def needs_derived_table(aggregate):
+def counts_rows(count, compiler):
+    """Whether ``count`` is a COUNT that immudb can compute in place.
+
+    immudb 1.9 counts only rows, COUNT(*). Counting a NOT NULL column that
+    no LEFT JOIN can make NULL is counting rows; other counts are sums of
+    ones over a derived table there (``DerivedTable.counted_by_sum``).
+    """
+    counted = aggregated_source(count)
+    if compiler.connection.features.supports_count_expression or isinstance(counted, Star):
+        return True
+    if getattr(counted, "value", None) == "*":
+        return True
+    if count.distinct or count.filter is not None or not isinstance(counted, Col) or counted.target.null:
+        return False
+    join = compiler.query.alias_map.get(counted.alias)
+    return join is not None and getattr(join, "join_type", None) != LOUTER
+
+
+def needs_derived_table(aggregate, compiler):
     """Whether immudb cannot compute ``aggregate`` over the query's own tables."""
     source = aggregated_source(aggregate)
     if isinstance(source, DerivedColumn):
@@ -190,6 +209,7 @@ def needs_derived_table(aggregate):
         or not isinstance(source, (Col, Ref, Star))
         or isinstance(aggregate, Avg)
         or is_spread(aggregate)
+        or (isinstance(aggregate, Count) and not aggregate.distinct and not counts_rows(aggregate, compiler))
     )
 
 
@@ -209,7 +229,7 @@ def correlated(node):
     return isinstance(node, (Subquery, Query)) and bool(node.get_external_cols())
 
 
-def query_needs_derived_table(expressions, grouped=()):
+def query_needs_derived_table(expressions, compiler, grouped=()):
     """Whether the query needs the derived table, and can have one.
 
     It does when an aggregate in ``expressions`` needs one, or when it
@@ -223,7 +243,7 @@ def query_needs_derived_table(expressions, grouped=()):
     found = [node for expression in expressions if expression is not None for node in nodes(expression)]
     if any(correlated(node) for node in found):
         return False
-    return any(isinstance(node, Aggregate) and needs_derived_table(node) for node in found) or any(
+    return any(isinstance(node, Aggregate) and needs_derived_table(node, compiler) for node in found) or any(
         groups_by_expression(expression) for expression in grouped
     )
 
@@ -398,14 +418,14 @@ class DerivedAggregationCompilerMixin:
     def compile(self, node):
         aggregated = self.aggregated
         if aggregated is not None and computes_aggregate(node):
-            if self.derived is None or not (isinstance(node, Aggregate) and needs_derived_table(node)):
+            if self.derived is None or not (isinstance(node, Aggregate) and needs_derived_table(node, self)):
                 return aggregated.read(node)
         derived = self.derived
         if derived is None:
             return super().compile(node)
         if isinstance(node, Ref) and Ref not in self.underlying_columns:
             return super().compile(node)  # a column of the outer SELECT
-        if isinstance(node, Aggregate) and needs_derived_table(node):
+        if isinstance(node, Aggregate) and needs_derived_table(node, self):
             return self.compile(derived.outer_aggregate(node))
         if isinstance(node, (DerivedColumn, OrderBy)) or (
             getattr(node, "contains_aggregate", False) and not isinstance(node, Ref)
@@ -483,9 +503,15 @@ class DerivedAggregationSQLCompilerMixin(DerivedAggregationCompilerMixin):
             # What GROUP BY lists: the grouped expressions, and the selected ones that are no aggregates.
             grouped = [*query.group_by] if isinstance(query.group_by, tuple) else []
             grouped += [a for a in query.annotation_select.values() if not a.contains_aggregate]
-        # WHERE holds what becomes HAVING.
+        # What the query computes: the selected annotations, those it orders
+        # by (an annotation left out of SELECT is pruned), and WHERE, which
+        # holds what becomes HAVING.
+        ordered_by = [e for e in query.order_by if hasattr(e, "as_sql")]
+        names = [name.lstrip("-") for name in query.order_by if isinstance(name, str)]
+        ordered_by += [query.annotations[name] for name in names if name in query.annotations]
         return query_needs_derived_table(
-            [*query.annotations.values(), *(e for e in query.order_by if hasattr(e, "as_sql")), query.where],
+            [*query.annotation_select.values(), *ordered_by, query.where],
+            self,
             grouped,
         )
 
@@ -577,7 +603,7 @@ class DerivedAggregationAggregateCompilerMixin(DerivedAggregationCompilerMixin):
         inner.materialize_aggregates = True
         inner_sql, inner_params = inner.as_sql(with_col_aliases=True)
         from_, from_params = f"({inner_sql}) subquery", list(inner_params)
-        if query_needs_derived_table(annotations):
+        if query_needs_derived_table(annotations, self):
             self.derived = DerivedTable(self)
         if AggregateRow.needed(annotations):
             self.aggregated = AggregateRow(self)

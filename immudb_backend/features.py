@@ -228,7 +228,6 @@ FAILURES_BOTH = {
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
         'aggregation.tests.AggregateTestCase.test_distinct_on_aggregate',
         'aggregation.tests.AggregateTestCase.test_expression_on_aggregation',
-        'aggregation.tests.AggregateTestCase.test_filtering',
         'aggregation.tests.AggregateTestCase.test_group_by_exists_annotation',
         'aggregation.tests.AggregateTestCase.test_group_by_subquery_annotation',
         'aggregation.tests.AggregateTestCase.test_more_aggregation',
@@ -611,14 +610,8 @@ FAILURES_IMMUDB_1_9 = {
         'update.tests.SimpleTest.test_nonempty_update_with_inheritance',
     },
     'immudb 1.9 has only COUNT(*), no COUNT(expression) or COUNT(DISTINCT).': {
-        'aggregation.tests.AggregateTestCase.test_aggregation_default_group_by',
         'aggregation.tests.AggregateTestCase.test_aggregation_random_ordering',
         'aggregation.tests.AggregateTestCase.test_annotation',
-        'aggregation.tests.AggregateTestCase.test_backwards_m2m_annotate',
-        'aggregation.tests.AggregateTestCase.test_empty_result_optimization',
-        'ordering.tests.OrderingTests.test_order_by_expr_query_reuse',
-        'queries.tests.Queries1Tests.test_ticket7235',
-        'queries.tests.Queries1Tests.test_ticket_20250',
     },
     "immudb's SQL grammar lacks a construct Django uses here.": {
         'aggregation.test_filter_argument.FilteredAggregateTests.test_filtered_aggregate_ref_subquery_annotation',
@@ -629,16 +622,9 @@ FAILURES_IMMUDB_1_9 = {
         'update.tests.AdvancedTests.test_update_transformed_field',
     },
     'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
-        'aggregation.tests.AggregateTestCase.test_annotate_m2m',
-        'aggregation.tests.AggregateTestCase.test_annotate_values',
-        'aggregation.tests.AggregateTestCase.test_filter_in_subquery_or_aggregation',
-        'aggregation.tests.AggregateTestCase.test_fkey_aggregate',
         'aggregation.tests.AggregateTestCase.test_grouped_annotation_in_group_by',
-        'aggregation.tests.AggregateTestCase.test_multiple_aggregate_references',
         'aggregation.tests.AggregateTestCase.test_non_grouped_annotation_not_in_group_by',
-        'aggregation.tests.AggregateTestCase.test_order_by_aggregate_default_alias',
         'aggregation.tests.AggregateTestCase.test_order_by_aggregate_transform',
-        'aggregation.tests.AggregateTestCase.test_values_annotation_with_expression',
         'backends.base.test_base.DatabaseWrapperLoggingTests.test_commit_debug_log',
         'basic.tests.ModelRefreshTests.test_refresh',
         'basic.tests.ModelTest.test_create_relation_with_gettext_lazy',
@@ -664,7 +650,6 @@ FAILURES_IMMUDB_1_9 = {
         'queries.tests.Queries6Tests.test_nested_queries_sql',
     },
     'immudb cannot evaluate an expression Django builds here (types, aliases or subquery columns).': {
-        'aggregation.tests.AggregateTestCase.test_aggregate_annotation',
         'aggregation.tests.AggregateTestCase.test_aggregation_subquery_annotation_values',
     },
     'immudb 1.9 matches patterns against text columns only.': {
@@ -885,6 +870,9 @@ FAILURES_IMMUDB_1_11 = {
     },
     'On immudb 1.11 an UPDATE of an indexed column is sent as INSERT ... ON CONFLICT DO UPDATE (immudb fails the UPDATE on a row written earlier in the transaction); the test looks for an UPDATE.': {
         'get_or_create.tests.UpdateOrCreateTests.test_update_only_defaults_and_pre_save_fields_when_local_fields',
+    },
+    'Results differ from other databases on immudb (ordering, NULL handling, transaction snapshot).': {
+        'aggregation.tests.AggregateTestCase.test_filtering',
     },
 }
 

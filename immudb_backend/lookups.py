@@ -23,12 +23,13 @@ from django.db.models.fields.json import JSONField, KeyTransform
 from django.db.models.functions import Abs, Ceil, Floor, Length, Pi, Substr
 from django.db.models.functions.text import ConcatPair
 from django.db.models.sql.compiler import PositionRef
-from django.db.models.sql.constants import LOUTER, MULTI
+from django.db.models.sql.constants import MULTI
 from django.db.models.sql.datastructures import BaseTable, Join
 from django.db.models.sql.query import Query
 
 from . import json_lookups, laterals, null_arithmetic, subqueries_first
 from .datetimes import A, fill, floor_mod
+from .derived_aggregation import counts_rows
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField",
               "ImageField", "GenericIPAddressField", "IPAddressField"}
@@ -282,16 +283,14 @@ def position_ref_as_immudb(self, compiler, connection):
 def count_as_immudb(self, compiler, connection):
     """immudb 1.9 counts only rows, COUNT(*); 1.11 counts expressions too.
 
-    On 1.9, counting a NOT NULL column that no LEFT JOIN can make NULL is
-    counting rows, so it becomes COUNT(*); anything else is refused.
+    On 1.9 a count of rows is sent as COUNT(*) (``counts_rows``); other
+    counts are sums over a derived table, which a correlated subquery
+    cannot have, and counts of distinct values are refused.
     """
-    counted = self.get_source_expressions()[0]
-    if connection.features.supports_count_expression or isinstance(counted, Star) or getattr(counted, "value", None) == "*":
+    if connection.features.supports_count_expression or isinstance(self.get_source_expressions()[0], Star):
         return self.as_sql(compiler, connection)
-    if not self.distinct and self.filter is None and isinstance(counted, Col) and not counted.target.null:
-        join = compiler.query.alias_map.get(counted.alias)
-        if join is not None and getattr(join, "join_type", None) != LOUTER:
-            return "COUNT(*)", []
+    if counts_rows(self, compiler):
+        return "COUNT(*)", []
     raise NotSupportedError(
         "immudb 1.9 counts only rows, COUNT(*); counting the non-null or distinct values of an expression "
         "needs immudb 1.11."

@@ -150,3 +150,19 @@ def test_group_by_an_expression(library):
     assert sorted(rows.values_list("long", "n")) == [(False, 2), (True, 2)]
     parity = Book.objects.values(parity=F("pages") % 2).annotate(n=Count("id"), total=Sum("pages"))
     assert sorted(parity.values_list("parity", "n", "total")) == [(0, 3, 600), (1, 1, 51)]
+
+
+def test_count_over_a_left_join(library):
+    # immudb 1.9 counts only rows: an author without books would count 1.
+    rows = Author.objects.annotate(n=Count("books")).order_by("name")
+    assert [(a.name, a.n) for a in rows] == [("Ann", 3), ("Bob", 1), ("Cid", 0)]
+    assert [a.name for a in Author.objects.annotate(n=Count("books")).filter(n__gt=0).order_by("name")] == ["Ann", "Bob"]
+    # An annotation the count does not read is left out of its query.
+    assert Author.objects.annotate(n=Count("books")).count() == 3
+
+
+def test_count_of_a_nullable_column(django_db):
+    Everything.objects.create(number=1)
+    Everything.objects.create(number=None)
+    Everything.objects.create(number=3)
+    assert Everything.objects.aggregate(numbers=Count("number"), rows=Count("pk")) == {"numbers": 2, "rows": 3}
