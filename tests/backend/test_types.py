@@ -109,13 +109,14 @@ def test_aggregates_and_group_by(django_db):
     assert Book.objects.aggregate(total=Sum("pages"), top=Max("pages")) == {"total": 60, "top": 30}
     per_author = Book.objects.values("author__name").annotate(n=Count("*")).values_list("author__name", "n")
     assert list(per_author) == [("A", 3)]
-    from django.db import connection
-
+    # immudb 1.9 counts only rows; the backend counts the books as a sum there.
+    assert list(Author.objects.annotate(n=Count("books")).values_list("name", "n")) == [("A", 3)]
+    distinct_pages = Author.objects.annotate(n=Count("books__pages", distinct=True)).values_list("n", flat=True)
     if connection.features.supports_count_expression:  # immudb 1.11
-        assert list(Author.objects.annotate(n=Count("books")).values_list("name", "n")) == [("A", 3)]
+        assert list(distinct_pages) == [3]
     else:
         with pytest.raises(NotSupportedError, match="counts only rows"):
-            list(Author.objects.annotate(n=Count("books")))
+            list(distinct_pages)
 
 
 def test_writes(django_db):
