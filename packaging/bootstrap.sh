@@ -75,8 +75,10 @@ case "$task" in
         fi
         # The Qt screens run in a process of their own: a long-lived
         # QApplication that has also hosted the other tests' widgets has
-        # crashed (segfault in setStyleSheet) late in a full run.
-        "$PY" -m pytest --ignore=tests/ui
+        # crashed (segfault in setStyleSheet) late in a full run. The rest
+        # runs in two workers, each with servers of its own: most of a test's
+        # time is spent waiting on its server.
+        "$PY" -m pytest --numprocesses=2 --ignore=tests/ui
         exec "$PY" -m pytest tests/ui
         ;;
     conformance)
