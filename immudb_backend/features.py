@@ -17,6 +17,9 @@ class DatabaseFeatures(BaseDatabaseFeatures):
     supports_column_check_constraints = True
     supports_table_check_constraints = True
     can_introspect_check_constraints = False
+    # Index names live in the backend's catalog (index_names.py): a rename
+    # changes only the catalog.
+    can_rename_index = True
     supports_partial_indexes = False
     supports_functions_in_partial_indexes = False
     supports_expression_indexes = False

@@ -21,8 +21,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import names_digest
 from django.db.models import CheckConstraint, UniqueConstraint, Value
 
-from . import checks, generated
-from .introspection import HIDDEN_TABLE_PREFIX
+from . import checks, generated, introspection
 from .names import encode
 
 # immudb takes at most 1024 entries per transaction, one per row written;
@@ -683,7 +682,7 @@ def _is_drop_with_checks_error(error):
 
 
 def _hidden_table_name(editor):
-    return editor.quote_name(f"{HIDDEN_TABLE_PREFIX}{uuid.uuid4().hex}")
+    return editor.quote_name(f"{introspection.HIDDEN_TABLE_PREFIX}{uuid.uuid4().hex}")
 
 
 def _column_check_name(field):
