@@ -19,10 +19,12 @@ So the backend keeps the names in a catalog table of the database
 Names are kept in lower case, as introspection reports names.
 """
 
+import re
 from collections import namedtuple
 
 from . import schema
 from .foreign_keys import server_name
+from .names import decode
 
 CATALOG_TABLE = "immudb_index_names"
 
@@ -32,6 +34,14 @@ IndexName = namedtuple("IndexName", "id name kind table columns")
 
 # The catalog as a connection last read it (see catalog()).
 _CACHE = "_immudb_index_names"
+
+# A statement Django makes with an index name (see the schema editor's
+# sql_create_index); an order (DESC) is dropped, as for Meta.indexes.
+_NAMED_INDEX = re.compile(
+    r'CREATE (?P<unique>UNIQUE )?INDEX (?P<name>"\w+") ON (?P<table>"\w+") '
+    r'\((?P<columns>"\w+"(?: (?:ASC|DESC))?(?:, "\w+"(?: (?:ASC|DESC))?)*)\)',
+    re.IGNORECASE,
+)
 
 
 # The catalog -----------------------------------------------------------------
@@ -172,13 +182,38 @@ class SchemaEditorMixin:
         self._alter_together(model, old_index_together, new_index_together, "index")
 
     def execute(self, sql, params=()):
-        """A dropped table takes its names along."""
+        """A named CREATE INDEX is sent without its name, which is recorded; a dropped table takes its names along."""
+        named = _NAMED_INDEX.fullmatch(str(sql).strip())
+        if named is not None:
+            return self._create_named_index(named, params)
         result = super().execute(sql, params)
         words = str(sql).split()
         if len(words) == 3 and [w.upper() for w in words[:2]] == ["DROP", "TABLE"]:
             table = server_name(words[2].strip('"'))
             self._forget(lambda name: name.table == table)
         return result
+
+    def _create_named_index(self, named, params):
+        """Make the index unless one on its columns serves already (see schema.py), and record its name."""
+        columns = [column.split()[0] for column in named["columns"].split(", ")]
+        table, unique = server_name(named["table"]), bool(named["unique"])
+        existing = None if self.collect_sql else self._server_indexes(table).get(tuple(map(server_name, columns)))
+        if existing is None or (unique and not existing):
+            if existing is not None:
+                super().execute(self.sql_delete_index % {"table": named["table"], "columns": ", ".join(columns)})
+            super().execute(
+                self.sql_create_unnamed_index
+                % {"unique": named["unique"] or "", "table": named["table"], "columns": ", ".join(columns)},
+                params,
+            )
+        kind = "unique" if unique else "index"
+        self._record_in(table, decode(server_name(named["name"])), kind, list(map(server_name, columns)))
+
+    def _server_indexes(self, table):
+        """{column group (server names): unique} of the indexes of server table ``table``."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM INDEXES(%s)", [table])
+            return {tuple(name[name.index("(") + 1 : -1].split(",")): unique for _, name, unique, _ in cursor.fetchall()}
 
     # Django's names ------------------------------------------------------------
     def _declared_names(self, model):
@@ -236,8 +271,11 @@ class SchemaEditorMixin:
 
     # Catalog writes, sent through execute() so that collected SQL has them too.
     def _record(self, model, index_name, kind, columns):
-        table, index_name = server_name(model._meta.db_table), index_name.lower()
-        columns = ",".join(map(server_name, columns))
+        self._record_in(server_name(model._meta.db_table), index_name, kind, list(map(server_name, columns)))
+
+    def _record_in(self, table, index_name, kind, columns):
+        """Record ``index_name`` on server table ``table`` and columns ``columns`` (server names)."""
+        index_name, columns = index_name.lower(), ",".join(columns)
         known = catalog(self.connection)
         if any((name.table, name.name) == (table, index_name) for name in known or ()):
             self._forget(lambda name: (name.table, name.name) == (table, index_name))

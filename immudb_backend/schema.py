@@ -38,8 +38,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     sql_create_column = "ALTER TABLE %(table)s ADD COLUMN %(column)s %(definition)s"
     sql_delete_column = "ALTER TABLE %(table)s DROP COLUMN %(column)s"
     sql_rename_column = "ALTER TABLE %(table)s RENAME COLUMN %(old_column)s TO %(new_column)s"
-    sql_create_index = "CREATE INDEX ON %(table)s (%(columns)s)"
-    sql_create_unique_index = "CREATE UNIQUE INDEX ON %(table)s (%(columns)s)"
+    # immudb's indexes have no name: the statements Django makes with one
+    # are sent without it, and the name is recorded (index_names.py).
+    sql_create_index = "CREATE INDEX %(name)s ON %(table)s (%(columns)s)"
+    sql_create_unique_index = "CREATE UNIQUE INDEX %(name)s ON %(table)s (%(columns)s)"
+    sql_create_unique = "CREATE UNIQUE INDEX %(name)s ON %(table)s (%(columns)s)%(deferrable)s"
+    sql_create_unnamed_index = "CREATE %(unique)sINDEX ON %(table)s (%(columns)s)"
     sql_delete_index = "DROP INDEX ON %(table)s (%(columns)s)"
     sql_create_fk = None
     sql_create_inline_fk = None
@@ -192,8 +196,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     # Indexes and constraints -------------------------------------------------
     def _create_index(self, table, columns, unique):
         self.execute(
-            (self.sql_create_unique_index if unique else self.sql_create_index)
-            % {"table": self.quote_name(table), "columns": ", ".join(self.quote_name(c) for c in columns)}
+            self.sql_create_unnamed_index
+            % {
+                "unique": "UNIQUE " if unique else "",
+                "table": self.quote_name(table),
+                "columns": ", ".join(self.quote_name(c) for c in columns),
+            }
         )
 
     def _drop_index(self, table, columns):
