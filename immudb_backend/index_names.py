@@ -10,7 +10,9 @@ So the backend keeps the names in a catalog table of the database
   index_together, a field's db_index or unique; these under the names
   Django's base schema editor gives them), and forgets it with the index,
   constraint, field or table; it follows renamed tables and columns, and
-  RenameIndex is only a change of the catalog (SchemaEditorMixin);
+  RenameIndex is only a change of the catalog. Django's own CREATE INDEX
+  statements with a name (as Index.create_sql() makes them) are sent
+  without it and the name is recorded (SchemaEditorMixin);
 - introspection reports each name on the columns of an existing index with
   that index's flags (get_constraints). One immudb index on a group of
   columns serves every declaration there (see schema.py), so several names
@@ -98,11 +100,14 @@ class SchemaEditorMixin:
 
     def create_model(self, model):
         super().create_model(model)
-        table = server_name(model._meta.db_table)
         # A table of this name dropped by raw SQL may have left its names.
-        self._forget(lambda name: name.table == table)
+        self._forget_table(server_name(model._meta.db_table))
         for name, kind, columns in self._declared_names(model):
             self._record(model, name, kind, columns)
+
+    def delete_model(self, model):
+        super().delete_model(model)
+        self._forget_table(server_name(model._meta.db_table))
 
     def add_field(self, model, field):
         super().add_field(model, field)
@@ -188,9 +193,10 @@ class SchemaEditorMixin:
             return self._create_named_index(named, params)
         result = super().execute(sql, params)
         words = str(sql).split()
-        if len(words) == 3 and [w.upper() for w in words[:2]] == ["DROP", "TABLE"]:
-            table = server_name(words[2].strip('"'))
-            self._forget(lambda name: name.table == table)
+        # Written out, a table rebuild drops the old table before it gives the
+        # new one its name (schema.py, _swap_tables): the names stay then.
+        if not self.collect_sql and len(words) == 3 and [w.upper() for w in words[:2]] == ["DROP", "TABLE"]:
+            self._forget_table(server_name(words[2].strip('"')))
         return result
 
     def _create_named_index(self, named, params):
@@ -258,6 +264,9 @@ class SchemaEditorMixin:
         self._forget(
             lambda name: (name.table, name.kind, name.columns) == (table, kind, columns) and name.name not in kept
         )
+
+    def _forget_table(self, table):
+        self._forget(lambda name: name.table == table)
 
     def _forget_name(self, model, index_name):
         table, index_name = server_name(model._meta.db_table), index_name.lower()

@@ -554,3 +554,12 @@ def test_named_index_statements_of_django_record_their_names(empty_db):
     assert index_names("schematest_pony") == {"byweight": (("weight",), False), "uniquename": (("name",), True)}
     with pytest.raises(IntegrityError):
         Pony.objects.bulk_create([Pony(name="a"), Pony(name="a")])
+
+
+def test_a_rebuild_written_out_as_sql_keeps_the_names(empty_db):
+    state = pony_state(indexes=[models.Index(fields=["name"], name="by_name")])
+    add_ponies(state, ("a", 1))
+    with connection.cursor() as cursor:
+        for statement in collected_sql(state, migrations.AddField("Pony", "legs", models.IntegerField(default=4))):
+            cursor.execute(statement.rstrip(";"))
+    assert index_names("schematest_pony") == {"by_name": (("name",), False)}
