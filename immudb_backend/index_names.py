@@ -24,7 +24,7 @@ Names are kept in lower case, as introspection reports names.
 import re
 from collections import namedtuple
 
-from . import schema
+from . import introspection, schema
 from .foreign_keys import server_name
 from .names import decode
 
@@ -102,8 +102,7 @@ class SchemaEditorMixin:
         super().create_model(model)
         # A table of this name dropped by raw SQL may have left its names.
         self._forget_table(server_name(model._meta.db_table))
-        for name, kind, columns in self._declared_names(model):
-            self._record(model, name, kind, columns)
+        self._record(model, self._declared_names(model))
 
     def delete_model(self, model):
         super().delete_model(model)
@@ -112,8 +111,7 @@ class SchemaEditorMixin:
     def add_field(self, model, field):
         super().add_field(model, field)
         if field.concrete and field.column:
-            for name, kind, columns in self._field_names(model, field):
-                self._record(model, name, kind, columns)
+            self._record(model, self._field_names(model, field))
 
     def remove_field(self, model, field):
         super().remove_field(model, field)
@@ -135,8 +133,7 @@ class SchemaEditorMixin:
             if old_kind:
                 # As Django does: the field's own index or constraint goes, those of Meta stay.
                 self._forget_undeclared(model, old_kind, (new_column,))
-            for name, kind, columns in self._field_names(model, new_field):
-                self._record(model, name, kind, columns)
+            self._record(model, self._field_names(model, new_field))
 
     def alter_db_table(self, model, old_db_table, new_db_table):
         super().alter_db_table(model, old_db_table, new_db_table)
@@ -147,7 +144,7 @@ class SchemaEditorMixin:
     def add_index(self, model, index):
         super().add_index(model, index)
         if schema._is_plain_index(index):
-            self._record(model, index.name, "index", schema._columns(model, index.fields))
+            self._record(model, [(index.name, "index", schema._columns(model, index.fields))])
 
     def remove_index(self, model, index):
         super().remove_index(model, index)
@@ -165,14 +162,15 @@ class SchemaEditorMixin:
             return
         table, old_name = server_name(model._meta.db_table), old_index.name.lower()
         if any(name.table == table and name.name == old_name for name in catalog(self.connection) or ()):
-            self._update("index_name", new_index.name.lower(), lambda name: (name.table, name.name) == (table, old_name))
+            new_name = new_index.name.lower()
+            self._update("index_name", new_name, lambda name: (name.table, name.name) == (table, old_name))
         else:
-            self._record(model, new_index.name, "index", new_columns)
+            self._record(model, [(new_index.name, "index", new_columns)])
 
     def add_constraint(self, model, constraint):
         super().add_constraint(model, constraint)
         if schema._is_plain_unique(constraint):
-            self._record(model, constraint.name, "unique", schema._columns(model, constraint.fields))
+            self._record(model, [(constraint.name, "unique", schema._columns(model, constraint.fields))])
 
     def remove_constraint(self, model, constraint):
         super().remove_constraint(model, constraint)
@@ -203,8 +201,11 @@ class SchemaEditorMixin:
         """Make the index unless one on its columns serves already (see schema.py), and record its name."""
         columns = [column.split()[0] for column in named["columns"].split(", ")]
         table, unique = server_name(named["table"]), bool(named["unique"])
-        existing = None if self.collect_sql else self._server_indexes(table).get(tuple(map(server_name, columns)))
-        if existing is None or (unique and not existing):
+        existing = None
+        if not self.collect_sql:
+            with self.connection.cursor() as cursor:
+                existing = introspection.server_indexes(cursor, table).get(tuple(map(server_name, columns)))
+        if existing is None or (unique and not existing[1]):
             if existing is not None:
                 super().execute(self.sql_delete_index % {"table": named["table"], "columns": ", ".join(columns)})
             super().execute(
@@ -213,13 +214,7 @@ class SchemaEditorMixin:
                 params,
             )
         kind = "unique" if unique else "index"
-        self._record_in(table, decode(server_name(named["name"])), kind, list(map(server_name, columns)))
-
-    def _server_indexes(self, table):
-        """{column group (server names): unique} of the indexes of server table ``table``."""
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM INDEXES(%s)", [table])
-            return {tuple(name[name.index("(") + 1 : -1].split(",")): unique for _, name, unique, _ in cursor.fetchall()}
+        self._record_in(table, [(decode(server_name(named["name"])), kind, list(map(server_name, columns)))])
 
     # Django's names ------------------------------------------------------------
     def _declared_names(self, model):
@@ -227,7 +222,9 @@ class SchemaEditorMixin:
         meta = model._meta
         declared = [n for field in meta.local_concrete_fields for n in self._field_names(model, field)]
         declared += [self._together_name(model, fields, "unique") for fields in meta.unique_together]
-        declared += [(i.name, "index", schema._columns(model, i.fields)) for i in meta.indexes if schema._is_plain_index(i)]
+        declared += [
+            (i.name, "index", schema._columns(model, i.fields)) for i in meta.indexes if schema._is_plain_index(i)
+        ]
         declared += [
             (c.name, "unique", schema._columns(model, c.fields)) for c in meta.constraints if schema._is_plain_unique(c)
         ]
@@ -250,8 +247,7 @@ class SchemaEditorMixin:
         olds, news = {tuple(fields) for fields in olds}, {tuple(fields) for fields in news}
         for fields in sorted(olds - news):
             self._forget_undeclared(model, kind, tuple(map(server_name, schema._columns(model, fields))))
-        for fields in sorted(news - olds):
-            self._record(model, *self._together_name(model, fields, kind))
+        self._record(model, [self._together_name(model, fields, kind) for fields in sorted(news - olds)])
 
     def _forget_undeclared(self, model, kind, columns):
         """Forget the names of ``kind`` on ``columns`` but those of ``model``'s Meta indexes and constraints.
@@ -279,15 +275,19 @@ class SchemaEditorMixin:
                 self._update("column_names", columns, lambda other, id=name.id: other.id == id)
 
     # Catalog writes, sent through execute() so that collected SQL has them too.
-    def _record(self, model, index_name, kind, columns):
-        self._record_in(server_name(model._meta.db_table), index_name, kind, list(map(server_name, columns)))
+    def _record(self, model, entries):
+        """Record ``entries``, (name, kind, Django column names) on ``model``'s table."""
+        table = server_name(model._meta.db_table)
+        self._record_in(table, [(name, kind, list(map(server_name, columns))) for name, kind, columns in entries])
 
-    def _record_in(self, table, index_name, kind, columns):
-        """Record ``index_name`` on server table ``table`` and columns ``columns`` (server names)."""
-        index_name, columns = index_name.lower(), ",".join(columns)
+    def _record_in(self, table, entries):
+        """Record ``entries``, (name, kind, server column names) on server table ``table``, in one statement."""
+        rows = [(name.lower(), kind, table, ",".join(columns)) for name, kind, columns in entries]
+        if not rows:
+            return
         known = catalog(self.connection)
-        if any((name.table, name.name) == (table, index_name) for name in known or ()):
-            self._forget(lambda name: (name.table, name.name) == (table, index_name))
+        replaced = {row[0] for row in rows}
+        self._forget(lambda name: name.table == table and name.name in replaced)
         if known is None:
             self.execute(
                 f"CREATE TABLE IF NOT EXISTS {CATALOG_TABLE} (id INTEGER AUTO_INCREMENT, "
@@ -295,8 +295,9 @@ class SchemaEditorMixin:
                 "column_names VARCHAR NOT NULL, PRIMARY KEY (id))"
             )
         self.execute(
-            f"INSERT INTO {CATALOG_TABLE} (index_name, kind, table_name, column_names) VALUES (%s, %s, %s, %s)",
-            [index_name, kind, table, columns],
+            f"INSERT INTO {CATALOG_TABLE} (index_name, kind, table_name, column_names) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+            [value for row in rows for value in row],
         )
         forget_catalog(self.connection)
 

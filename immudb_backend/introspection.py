@@ -82,10 +82,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         An index is reported under each name the backend recorded for its
         columns (index_names.py), or else as immudb names it (``table(col1,col2)``).
         """
-        cursor.execute("SELECT * FROM INDEXES(%s)", [_server_name(table_name)])
-        indexes = {}  # {server column names: (immudb's name, unique, primary)}
-        for _, name, unique, primary in cursor.fetchall():
-            indexes[tuple(name[name.index("(") + 1 : -1].split(","))] = (name, unique, primary)
+        indexes = server_indexes(cursor, _server_name(table_name))
         names = {}
         for recorded in index_names.names_of(self.connection, table_name):
             if recorded.columns in indexes:
@@ -113,6 +110,15 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 "index": False,
             }
         return constraints
+
+
+def server_indexes(cursor, table):
+    """{server column names: (immudb's name, unique, primary)} of the indexes of server table ``table``."""
+    cursor.execute("SELECT * FROM INDEXES(%s)", [table])
+    return {
+        tuple(name[name.index("(") + 1 : -1].split(",")): (name, unique, primary)
+        for _, name, unique, primary in cursor.fetchall()
+    }
 
 
 def _is_hidden(table):
