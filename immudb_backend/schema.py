@@ -1,6 +1,7 @@
 """Schema changes on immudb.
 
-immudb indexes have no names (they are known by table and columns), ADD
+immudb indexes have no names (they are known by table and columns; the
+backend keeps Django's names, see index_names.py), ADD
 COLUMN must be nullable, a UNIQUE index can only be created on an empty
 table, and there is no ALTER COLUMN. (1.11 parses ALTER COLUMN, but the
 change lives only in the transaction's catalog and is gone after commit, so
