@@ -12,6 +12,8 @@ from .derived_aggregation import register as register_derived_aggregation
 from .features import DatabaseFeatures
 from .foreign_keys import SchemaEditorMixin as ForeignKeySchemaEditorMixin
 from .foreign_keys import check_constraints, forget_catalog
+from .index_names import SchemaEditorMixin as IndexNameSchemaEditorMixin
+from .index_names import forget_catalog as forget_index_names
 from .introspection import DatabaseIntrospection
 from .lookups import register as register_lookups
 from .null_arithmetic import register as register_null_arithmetic
@@ -26,8 +28,8 @@ register_derived_aggregation()
 register_null_arithmetic()
 
 
-class SchemaEditor(ForeignKeySchemaEditorMixin, DatabaseSchemaEditor):
-    """The schema editor, keeping the catalog of foreign keys (foreign_keys.py)."""
+class SchemaEditor(IndexNameSchemaEditorMixin, ForeignKeySchemaEditorMixin, DatabaseSchemaEditor):
+    """The schema editor, keeping the catalogs of index names (index_names.py) and foreign keys (foreign_keys.py)."""
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):
@@ -141,7 +143,9 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         if self._last_server not in (None, server):
             self.features.forget_server_version()
         self._last_server = server
-        forget_catalog(self)  # the catalog of the database connected to is read again
+        # The catalogs of the database connected to are read again.
+        forget_catalog(self)
+        forget_index_names(self)
         return connection
 
     def init_connection_state(self):

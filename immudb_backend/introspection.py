@@ -4,13 +4,11 @@ from django.db.backends.base.introspection import BaseDatabaseIntrospection
 from django.db.backends.base.introspection import FieldInfo as BaseFieldInfo
 from django.db.backends.base.introspection import TableInfo
 
-from . import foreign_keys
+from . import foreign_keys, index_names
 from .names import decode, encode
 
 # Tables dropped by renaming them out of sight (schema.py, execute).
 HIDDEN_TABLE_PREFIX = "immudb_dropped_"
-# The backend's own tables, which are no part of the project's schema.
-BACKEND_TABLES = {foreign_keys.CATALOG_TABLE}
 
 FieldInfo = namedtuple("FieldInfo", BaseFieldInfo._fields + ("is_autofield",))
 
@@ -44,7 +42,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         return [
             TableInfo(decode(row[0]), "t")
             for row in cursor.fetchall()
-            if not row[0].startswith(HIDDEN_TABLE_PREFIX) and row[0] not in BACKEND_TABLES
+            if not _is_hidden(row[0])
         ]
 
     def _columns(self, cursor, table_name):
@@ -79,20 +77,29 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         }
 
     def get_constraints(self, cursor, table_name):
-        """Every index, named as immudb names it (``table(col1,col2)``), and every foreign key."""
-        cursor.execute("SELECT * FROM INDEXES(%s)", [_server_name(table_name)])
+        """Every index and every foreign key.
+
+        An index is reported under each name the backend recorded for its
+        columns (index_names.py), or else as immudb names it (``table(col1,col2)``).
+        """
+        indexes = server_indexes(cursor, _server_name(table_name))
+        names = {}
+        for recorded in index_names.names_of(self.connection, table_name):
+            if recorded.columns in indexes:
+                names.setdefault(recorded.columns, []).append(recorded.name)
         constraints = {}
-        for _, name, unique, primary in cursor.fetchall():
-            constraints[name] = {
-                "columns": [decode(column) for column in name[name.index("(") + 1 : -1].split(",")],
-                "primary_key": primary,
-                "unique": unique,
-                "foreign_key": None,
-                "check": False,
-                "index": not primary,
-                "type": "idx",
-                "orders": [],
-            }
+        for columns, (name, unique, primary) in indexes.items():
+            for index_name in names.get(columns, [name]):
+                constraints[index_name] = {
+                    "columns": [decode(column) for column in columns],
+                    "primary_key": primary,
+                    "unique": unique,
+                    "foreign_key": None,
+                    "check": False,
+                    "index": not primary,
+                    "type": "idx",
+                    "orders": [],
+                }
         for fk in foreign_keys.constraints_of(self.connection, table_name):
             constraints[fk.name] = {
                 "columns": [decode(fk.column)],
@@ -103,6 +110,20 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 "index": False,
             }
         return constraints
+
+
+def server_indexes(cursor, table):
+    """{server column names: (immudb's name, unique, primary)} of the indexes of server table ``table``."""
+    cursor.execute("SELECT * FROM INDEXES(%s)", [table])
+    return {
+        tuple(name[name.index("(") + 1 : -1].split(",")): (name, unique, primary)
+        for _, name, unique, primary in cursor.fetchall()
+    }
+
+
+def _is_hidden(table):
+    """Whether ``table`` is a dropped one or the backend's own, which are no part of the project's schema."""
+    return table.startswith(HIDDEN_TABLE_PREFIX) or table in (foreign_keys.CATALOG_TABLE, index_names.CATALOG_TABLE)
 
 
 def _server_name(table_name):

@@ -1,6 +1,7 @@
 """Schema changes on immudb.
 
-immudb indexes have no names (they are known by table and columns), ADD
+immudb indexes have no names (they are known by table and columns; the
+backend keeps Django's names, see index_names.py), ADD
 COLUMN must be nullable, a UNIQUE index can only be created on an empty
 table, and there is no ALTER COLUMN. (1.11 parses ALTER COLUMN, but the
 change lives only in the transaction's catalog and is gone after commit, so
@@ -21,8 +22,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import names_digest
 from django.db.models import CheckConstraint, UniqueConstraint, Value
 
-from . import checks, generated
-from .introspection import HIDDEN_TABLE_PREFIX
+from . import checks, generated, introspection
 from .names import encode
 
 # immudb takes at most 1024 entries per transaction, one per row written;
@@ -39,8 +39,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     sql_create_column = "ALTER TABLE %(table)s ADD COLUMN %(column)s %(definition)s"
     sql_delete_column = "ALTER TABLE %(table)s DROP COLUMN %(column)s"
     sql_rename_column = "ALTER TABLE %(table)s RENAME COLUMN %(old_column)s TO %(new_column)s"
-    sql_create_index = "CREATE INDEX ON %(table)s (%(columns)s)"
-    sql_create_unique_index = "CREATE UNIQUE INDEX ON %(table)s (%(columns)s)"
+    # immudb's indexes have no name: the statements Django makes with one
+    # are sent without it, and the name is recorded (index_names.py).
+    sql_create_index = "CREATE INDEX %(name)s ON %(table)s (%(columns)s)"
+    sql_create_unique_index = "CREATE UNIQUE INDEX %(name)s ON %(table)s (%(columns)s)"
+    sql_create_unique = "CREATE UNIQUE INDEX %(name)s ON %(table)s (%(columns)s)%(deferrable)s"
+    sql_create_unnamed_index = "CREATE %(unique)sINDEX ON %(table)s (%(columns)s)"
     sql_delete_index = "DROP INDEX ON %(table)s (%(columns)s)"
     sql_create_fk = None
     sql_create_inline_fk = None
@@ -193,8 +197,12 @@ class DatabaseSchemaEditor(BaseDatabaseSchemaEditor):
     # Indexes and constraints -------------------------------------------------
     def _create_index(self, table, columns, unique):
         self.execute(
-            (self.sql_create_unique_index if unique else self.sql_create_index)
-            % {"table": self.quote_name(table), "columns": ", ".join(self.quote_name(c) for c in columns)}
+            self.sql_create_unnamed_index
+            % {
+                "unique": "UNIQUE " if unique else "",
+                "table": self.quote_name(table),
+                "columns": ", ".join(self.quote_name(c) for c in columns),
+            }
         )
 
     def _drop_index(self, table, columns):
@@ -683,7 +691,7 @@ def _is_drop_with_checks_error(error):
 
 
 def _hidden_table_name(editor):
-    return editor.quote_name(f"{HIDDEN_TABLE_PREFIX}{uuid.uuid4().hex}")
+    return editor.quote_name(f"{introspection.HIDDEN_TABLE_PREFIX}{uuid.uuid4().hex}")
 
 
 def _column_check_name(field):

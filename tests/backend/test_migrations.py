@@ -455,3 +455,111 @@ def test_contrib_auth_contenttypes_and_sessions_migrate_and_work(django_db):
     session["user_id"] = user.pk
     session.save()
     assert SessionStore(session_key=session.session_key).load() == {"user_id": user.pk}
+
+
+def index_names(table):
+    """{name: (columns, unique)} of the table's indexes other than the primary key, as introspection names them."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {
+        name: (tuple(c["columns"]), c["unique"])
+        for name, c in constraints.items()
+        if not c["primary_key"] and not c["foreign_key"]
+    }
+
+
+def test_indexes_and_constraints_are_reported_by_their_django_names(empty_db):
+    state = pony_state(
+        indexes=[models.Index(fields=["weight", "name"], name="weight_name")],
+        constraints=[models.UniqueConstraint(fields=["name"], name="unique_name")],
+        unique_together={("weight", "id")},
+    )
+    with connection.schema_editor() as editor:
+        together = editor._create_index_name("schematest_pony", ["weight", "id"], suffix="_uniq")
+    assert index_names("schematest_pony") == {
+        "weight_name": (("weight", "name"), False),
+        "unique_name": (("name",), True),
+        together: (("weight", "id"), True),
+    }
+    # A field's own index gets the name Django's schema editor gives it.
+    apply(state, migrations.AlterField("Pony", "weight", models.IntegerField(null=True, db_index=True)))
+    with connection.schema_editor() as editor:
+        own = editor._create_index_name("schematest_pony", ["weight"])
+    assert index_names("schematest_pony")[own] == (("weight",), False)
+    with connection.cursor() as cursor:
+        assert "immudb_index_names" not in connection.introspection.table_names(cursor)
+
+
+def test_names_sharing_one_index_are_each_reported_and_forgotten(empty_db):
+    state = pony_state()
+    state = apply(state, migrations.AddIndex("Pony", models.Index(fields=["weight"], name="by_weight")))
+    state = apply(state, migrations.AddConstraint("Pony", models.UniqueConstraint(fields=["weight"], name="uq_weight")))
+    # One immudb index, unique since the constraint came, serves both names.
+    assert index_names("schematest_pony") == {"by_weight": (("weight",), True), "uq_weight": (("weight",), True)}
+    state = apply(state, migrations.RemoveConstraint("Pony", "uq_weight"))
+    assert index_names("schematest_pony") == {"by_weight": (("weight",), False)}
+    apply(state, migrations.RemoveIndex("Pony", "by_weight"))
+    assert index_names("schematest_pony") == {}
+    # A new index on the columns does not bring a forgotten name back.
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE INDEX ON "schematest_pony" ("weight")')
+    assert index_names("schematest_pony") == {"schematest_pony(weight)": (("weight",), False)}
+
+
+def test_rename_index(empty_db):
+    state = apply(pony_state(), migrations.AddIndex("Pony", models.Index(fields=["weight"], name="by_weight")))
+    add_ponies(state, ("a", 1))
+    state = apply(state, migrations.RenameIndex("Pony", new_name="heavy", old_name="by_weight"))
+    assert index_names("schematest_pony") == {"heavy": (("weight",), False)}
+    # An unnamed index (from index_together) is found by its columns.
+    state = apply(state, migrations.AlterIndexTogether("Pony", {("name", "weight")}))
+    apply(state, migrations.RenameIndex("Pony", new_name="name_weight", old_fields=("name", "weight")))
+    assert index_names("schematest_pony") == {"heavy": (("weight",), False), "name_weight": (("name", "weight"), False)}
+    assert rows("schematest_pony", "name", "weight") == [("a", 1)]
+
+
+def test_names_follow_table_and_column_renames_and_rebuilds(empty_db):
+    state = pony_state(unique_together={("weight", "name")}, indexes=[models.Index(fields=["name"], name="by_name")])
+    add_ponies(state, ("a", 1))
+    with connection.schema_editor() as editor:
+        together = editor._create_index_name("schematest_pony", ["weight", "name"], suffix="_uniq")
+    state = apply(state, migrations.RenameModel("Pony", "Horse"))
+    assert index_names("schematest_horse") == {together: (("weight", "name"), True), "by_name": (("name",), False)}
+    state = apply(state, migrations.RenameField("Horse", "weight", "mass"))
+    assert index_names("schematest_horse") == {together: (("mass", "name"), True), "by_name": (("name",), False)}
+    # A rebuild (the column made NOT NULL) keeps the indexes and their names.
+    state = apply(state, migrations.AlterField("Horse", "mass", models.IntegerField(default=0)))
+    assert index_names("schematest_horse") == {together: (("mass", "name"), True), "by_name": (("name",), False)}
+    assert rows("schematest_horse", "name", "mass") == [("a", 1)]
+    # Names made under the old table name are still forgotten with what made them.
+    state = apply(state, migrations.AlterUniqueTogether("Horse", set()))
+    assert index_names("schematest_horse") == {"by_name": (("name",), False)}
+    # A removed column takes the names of its indexes along.
+    state = apply(state, migrations.AlterField("Horse", "mass", models.IntegerField(default=0, db_index=True)))
+    assert set(index_names("schematest_horse")) == {"by_name", editor._create_index_name("schematest_horse", ["mass"])}
+    state = apply(state, migrations.RemoveField("Horse", "mass"))
+    assert index_names("schematest_horse") == {"by_name": (("name",), False)}
+    apply(state, migrations.DeleteModel("Horse"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM immudb_index_names")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_named_index_statements_of_django_record_their_names(empty_db):
+    state = pony_state()
+    Pony = state.apps.get_model(APP, "Pony")
+    with connection.schema_editor() as editor:
+        editor.execute(editor._create_index_sql(Pony, fields=[Pony._meta.get_field("weight")], name="ByWeight"))
+        editor.execute(editor._create_unique_sql(Pony, [Pony._meta.get_field("name")], "UniqueName"))
+    assert index_names("schematest_pony") == {"byweight": (("weight",), False), "uniquename": (("name",), True)}
+    with pytest.raises(IntegrityError):
+        Pony.objects.bulk_create([Pony(name="a"), Pony(name="a")])
+
+
+def test_a_rebuild_written_out_as_sql_keeps_the_names(empty_db):
+    state = pony_state(indexes=[models.Index(fields=["name"], name="by_name")])
+    add_ponies(state, ("a", 1))
+    with connection.cursor() as cursor:
+        for statement in collected_sql(state, migrations.AddField("Pony", "legs", models.IntegerField(default=4))):
+            cursor.execute(statement.rstrip(";"))
+    assert index_names("schematest_pony") == {"by_name": (("name",), False)}
