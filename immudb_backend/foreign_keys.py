@@ -164,13 +164,24 @@ class SchemaEditorMixin:
             self._update_catalog("table_name", new, lambda fk: fk.table == old)
             self._update_catalog("referenced_table", new, lambda fk: fk.ref_table == old)
 
+    def delete_model(self, model):
+        super().delete_model(model)
+        self._delete_constraints_of(server_name(model._meta.db_table))
+
     def execute(self, sql, params=()):
-        """A dropped table takes its constraints, and those that reference it, along (as CASCADE would)."""
+        """A dropped table takes its constraints, and those that reference it, along (as CASCADE would).
+
+        Written out, a table rebuild drops the old table before it gives the
+        new one its name (schema.py, _swap_tables): the constraints stay then.
+        """
         result = super().execute(sql, params)
         dropped = _dropped_table(sql)
-        if dropped is not None:
-            self._delete_constraints(lambda fk: dropped in (fk.table, fk.ref_table))
+        if dropped is not None and not self.collect_sql:
+            self._delete_constraints_of(dropped)
         return result
+
+    def _delete_constraints_of(self, table):
+        self._delete_constraints(lambda fk: table in (fk.table, fk.ref_table))
 
     # Catalog writes, sent through execute() so that collected SQL has them too.
     def _add_constraint(self, model, field):

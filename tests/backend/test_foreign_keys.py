@@ -230,3 +230,16 @@ def test_schema_changes_keep_the_catalog(shop):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM immudb_foreign_keys")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_rebuild_written_out_as_sql_keeps_the_constraints(shop):
+    state, Customer, Order = shop
+    Order.objects.create()
+    operation = migrations.AddField("Order", "amount", models.IntegerField(default=1))
+    with connection.schema_editor(collect_sql=True) as editor:
+        operation.database_forwards(APP, editor, state, migration_ops.next_state(APP, state, operation))
+    assert any("DROP TABLE" in statement for statement in editor.collected_sql)  # a rebuild
+    with connection.cursor() as cursor:
+        for statement in editor.collected_sql:
+            cursor.execute(statement.rstrip(";"))
+    assert foreign_keys("fktest_order") == {"customer_id": ("fktest_customer", "id"), "previous_id": ("fktest_order", "id")}
