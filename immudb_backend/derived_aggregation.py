@@ -567,13 +567,15 @@ class SelectedAggregatesMixin:
     immudb evaluates HAVING and ORDER BY over the grouped rows, which carry
     only the selected aggregates: another aggregate there fails with "column
     does not exist" or "must appear in the group by clause". The extra
-    columns are cut from the results. A subquery keeps its columns, since
-    whatever reads it counts them.
+    columns are cut from the results, and named, as immudb's own names for
+    unnamed columns (``col1``) may repeat a selected column's alias. A
+    subquery keeps its columns, since whatever reads it counts them, unless
+    it is the one ``.aggregate()`` or ``.count()`` reads by column names.
     """
 
     def get_extra_select(self, order_by, select):
         extra_select = super().get_extra_select(order_by, select)
-        if self.query.subquery or self.query.group_by is None:
+        if (self.query.subquery and not self.materialize_aggregates) or self.query.group_by is None:
             return extra_select
         selected = {make_hashable(sql_params) for _, sql_params, _ in select + extra_select}
         wanted = [node for node in nodes(self.having) if isinstance(node, Aggregate)] if self.having else []
@@ -584,7 +586,7 @@ class SelectedAggregatesMixin:
             sql, params = self.compile(aggregate)
             if make_hashable((sql, params)) not in selected:
                 selected.add(make_hashable((sql, params)))
-                extra_select.append((aggregate, (sql, params), None))
+                extra_select.append((aggregate, (sql, params), f"__h{len(extra_select)}"))
         return extra_select
 
 
