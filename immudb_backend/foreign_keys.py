@@ -35,13 +35,11 @@ from django.db.models.sql.constants import MULTI
 from django.db.models.sql.query import Query
 
 from . import names
+from .catalog_tables import CatalogTable
 
 CATALOG_TABLE = "immudb_foreign_keys"
 
 ForeignKey = namedtuple("ForeignKey", "id name table column ref_table ref_column")
-
-# The catalog as a connection last read it (see catalog()).
-_CACHE = "_immudb_foreign_keys"
 
 
 def server_name(name):
@@ -59,32 +57,18 @@ def _quote(server_name):
 
 
 # The catalog -----------------------------------------------------------------
-def catalog(connection):
-    """Every foreign key of the database, or None without a catalog.
+FOREIGN_KEYS = CatalogTable(
+    CATALOG_TABLE, ("constraint_name", "table_name", "column_name", "referenced_table", "referenced_column"), ForeignKey
+)
 
-    Read once per connection and kept across transactions: only the schema
-    editor changes the catalog, never inside a transaction, and it reads the
-    catalog again when it has changed it. A new connection reads it again.
-    """
-    if _CACHE not in connection.__dict__:
-        connection.__dict__[_CACHE] = _read_catalog(connection)
-    return connection.__dict__[_CACHE]
+
+def catalog(connection):
+    """Every foreign key of the database, or None without a catalog (see catalog_tables.py)."""
+    return FOREIGN_KEYS.rows(connection)
 
 
 def forget_catalog(connection):
-    connection.__dict__.pop(_CACHE, None)
-
-
-def _read_catalog(connection):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM TABLES()")
-        if CATALOG_TABLE not in {row[0] for row in cursor.fetchall()}:
-            return None
-        cursor.execute(
-            f"SELECT id, constraint_name, table_name, column_name, referenced_table, referenced_column "
-            f"FROM {CATALOG_TABLE}"
-        )
-        return tuple(ForeignKey(*row) for row in cursor.fetchall())
+    FOREIGN_KEYS.forget(connection)
 
 
 def constraints_of(connection, table):
@@ -203,17 +187,11 @@ class SchemaEditorMixin:
 
     def _delete_constraints(self, matches):
         """Delete the constraints for which ``matches(foreign_key)`` is true."""
-        ids = [fk.id for fk in catalog(self.connection) or () if matches(fk)]
-        if ids:
-            self.execute(f"DELETE FROM {CATALOG_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
-            forget_catalog(self.connection)
+        FOREIGN_KEYS.delete(self, matches)
 
     def _update_catalog(self, column, value, matches):
         """Set ``column`` to ``value`` in the constraints for which ``matches(foreign_key)`` is true."""
-        ids = [fk.id for fk in catalog(self.connection) or () if matches(fk)]
-        if ids:
-            self.execute(f"UPDATE {CATALOG_TABLE} SET {column} = %s WHERE id IN ({', '.join(['%s'] * len(ids))})", [value, *ids])
-            forget_catalog(self.connection)
+        FOREIGN_KEYS.update(self, column, value, matches)
 
 
 def _target(field):

@@ -25,6 +25,7 @@ import re
 from collections import namedtuple
 
 from . import introspection, schema
+from .catalog_tables import CatalogTable
 from .foreign_keys import server_name
 from .names import decode
 
@@ -33,9 +34,6 @@ CATALOG_TABLE = "immudb_index_names"
 # ``kind`` is "index" or "unique": what the name was declared as, whatever
 # the index serving it is. ``columns`` are server names.
 IndexName = namedtuple("IndexName", "id name kind table columns")
-
-# The catalog as a connection last read it (see catalog()).
-_CACHE = "_immudb_index_names"
 
 # A statement Django makes with an index name (see the schema editor's
 # sql_create_index); an order (DESC) is dropped, as for Meta.indexes.
@@ -47,32 +45,20 @@ _NAMED_INDEX = re.compile(
 
 
 # The catalog -----------------------------------------------------------------
-def catalog(connection):
-    """Every recorded name of the database, or None without a catalog.
+def _index_name(id, name, kind, table, columns):
+    return IndexName(id, name, kind, table, tuple(columns.split(",")))
 
-    Read once per connection, as the foreign key catalog is (see
-    foreign_keys.catalog); the schema editor reads it again when it starts
-    and after it has changed it.
-    """
-    if _CACHE not in connection.__dict__:
-        connection.__dict__[_CACHE] = _read_catalog(connection)
-    return connection.__dict__[_CACHE]
+
+INDEX_NAMES = CatalogTable(CATALOG_TABLE, ("index_name", "kind", "table_name", "column_names"), _index_name)
+
+
+def catalog(connection):
+    """Every recorded name of the database, or None without a catalog (see catalog_tables.py)."""
+    return INDEX_NAMES.rows(connection)
 
 
 def forget_catalog(connection):
-    connection.__dict__.pop(_CACHE, None)
-
-
-def _read_catalog(connection):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM TABLES()")
-        if CATALOG_TABLE not in {row[0] for row in cursor.fetchall()}:
-            return None
-        cursor.execute(f"SELECT id, index_name, kind, table_name, column_names FROM {CATALOG_TABLE}")
-        return tuple(
-            IndexName(id, name, kind, table, tuple(columns.split(",")))
-            for id, name, kind, table, columns in cursor.fetchall()
-        )
+    INDEX_NAMES.forget(connection)
 
 
 def names_of(connection, table):
@@ -303,17 +289,11 @@ class SchemaEditorMixin:
 
     def _forget(self, matches):
         """Delete the names for which ``matches(name)`` is true."""
-        ids = [name.id for name in catalog(self.connection) or () if matches(name)]
-        if ids:
-            self.execute(f"DELETE FROM {CATALOG_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
-            forget_catalog(self.connection)
+        INDEX_NAMES.delete(self, matches)
 
     def _update(self, column, value, matches):
         """Set ``column`` to ``value`` in the names for which ``matches(name)`` is true."""
-        ids = [name.id for name in catalog(self.connection) or () if matches(name)]
-        if ids:
-            self.execute(f"UPDATE {CATALOG_TABLE} SET {column} = %s WHERE id IN ({', '.join(['%s'] * len(ids))})", [value, *ids])
-            forget_catalog(self.connection)
+        INDEX_NAMES.update(self, column, value, matches)
 
 
 def _kind(single_index):
