@@ -150,7 +150,8 @@ class SchemaEditorMixin:
 
     def delete_model(self, model):
         super().delete_model(model)
-        self._delete_constraints_of(server_name(model._meta.db_table))
+        if self.collect_sql:  # run, its DROP TABLE has done it (execute)
+            self._delete_constraints_of(server_name(model._meta.db_table))
 
     def execute(self, sql, params=()):
         """A dropped table takes its constraints, and those that reference it, along (as CASCADE would).

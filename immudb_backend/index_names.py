@@ -92,7 +92,8 @@ class SchemaEditorMixin:
 
     def delete_model(self, model):
         super().delete_model(model)
-        self._forget_table(server_name(model._meta.db_table))
+        if self.collect_sql:  # run, its DROP TABLE has done it (execute)
+            self._forget_table(server_name(model._meta.db_table))
 
     def add_field(self, model, field):
         super().add_field(model, field)

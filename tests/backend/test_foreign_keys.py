@@ -243,3 +243,12 @@ def test_a_rebuild_written_out_as_sql_keeps_the_constraints(shop):
         for statement in editor.collected_sql:
             cursor.execute(statement.rstrip(";"))
     assert foreign_keys("fktest_order") == {"customer_id": ("fktest_customer", "id"), "previous_id": ("fktest_order", "id")}
+
+
+def test_a_deleted_model_written_out_as_sql_takes_its_constraints(shop):
+    state, Customer, Order = shop
+    operation = migrations.DeleteModel("Order")
+    with connection.schema_editor(collect_sql=True) as editor:
+        operation.database_forwards(APP, editor, state, migration_ops.next_state(APP, state, operation))
+    assert any(statement.startswith("DELETE FROM immudb_foreign_keys") for statement in editor.collected_sql)
+    assert foreign_keys("fktest_order")  # written out, not run
